@@ -1,0 +1,53 @@
+# Trợ lý ảo TTHC: the two commands are `make run` and `make test`.
+# Both build what they need first (the two Python environments, the model).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+APP := .venvs/app/bin
+ENGINE := .venvs/engine/bin
+export RASA_TELEMETRY_ENABLED := false
+export RASA_PORT ?= 5005
+export ACTIONS_PORT ?= 5055
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help envs train run test lint typecheck evaluate bench lock clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+
+envs: ## create or refresh .venvs/engine and .venvs/app from their lock files
+	@scripts/ensure_env.sh engine
+	@scripts/ensure_env.sh app
+
+train: envs ## train var/models/tthc.tar.gz if it is missing or stale
+	@$(APP)/python -m nlu.engine train
+
+run: envs train ## start every process (Rasa, action server) under one supervisor
+	@echo "==> Rasa REST on http://127.0.0.1:$(RASA_PORT)/webhooks/rest/webhook, actions on :$(ACTIONS_PORT); Ctrl-C stops all"
+	@$(APP)/honcho start --no-prefix -f Procfile 2>/dev/null || $(APP)/honcho start -f Procfile || \
+	  { echo "==> a process stopped: every process was stopped; see its log above"; exit 1; }
+
+lint: envs ## ruff lint and format check
+	@$(APP)/ruff check .
+	@$(APP)/ruff format --check .
+
+typecheck: envs ## mypy over the app environment's packages
+	@$(APP)/mypy
+
+test: envs lint typecheck train ## lint, types, unit, integration and NLU gate tests
+	@$(ENGINE)/python -m pytest -q -p no:cacheprovider tests/engine
+	@$(APP)/python -m pytest
+
+evaluate: envs train ## NLU report: make evaluate DATA=file.jsonl [JSON=report.json] [CONFIG=config.yml]
+	@test -n "$(DATA)" || { echo "usage: make evaluate DATA=path.jsonl [JSON=report.json] [CONFIG=nlu/config_baseline.yml]"; exit 2; }
+	@$(APP)/python -m nlu.evaluate "$(DATA)" $(if $(JSON),--json "$(JSON)") $(if $(CONFIG),--config "$(CONFIG)")
+
+bench: envs train ## run the benchmarks in bench/ and update docs/benchmarks.md
+	@$(APP)/python -m bench.nlu
+
+lock: ## re-resolve both lock files from requirements/*.in (needs the network)
+	@scripts/lock.sh
+
+clean: ## remove what runs wrote (var/) but keep the environments
+	rm -rf var

@@ -1,0 +1,37 @@
+"""Run the action server on loopback: ``python -m actions [--port 5055]``.
+
+rasa-sdk's own runner binds every interface; the action server only ever
+talks to the Rasa server on this machine, so it listens on ``ACTIONS_HOST``
+(default 127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+
+from rasa_sdk.endpoint import run
+from rasa_sdk.executor import ActionExecutor
+
+from knowledge.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+
+def main() -> None:
+    """Parse the command line and serve the actions package."""
+    settings = get_settings()
+    parser = argparse.ArgumentParser(prog="python -m actions")
+    parser.add_argument("--port", type=int, default=settings.actions_port)
+    args = parser.parse_args()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    os.environ["SANIC_HOST"] = settings.actions_host
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    logger.info("Action server on http://%s:%s", settings.actions_host, args.port)
+    run(executor, port=args.port, cors_origins=None)
+
+
+if __name__ == "__main__":
+    main()

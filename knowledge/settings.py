@@ -1,0 +1,84 @@
+"""Typed settings of the app environment, loaded once from the environment.
+
+Every process of the app environment (action server, gateway, knowledge CLI)
+reads its configuration here. Values come from environment variables; a
+``.env`` file at the project root is read first if present (variables already
+set in the environment win). Defaults are safe for development.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = PROJECT_ROOT / "var"
+
+# Levels as the national database names them.
+LEVEL_PROVINCE = "Cấp tỉnh"
+LEVEL_COMMUNE = "Cấp xã"
+LEVEL_MINISTRY = "Cấp bộ"
+LEVEL_OTHER = "Cơ quan khác"
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The deployment's configuration. See the README's configuration table."""
+
+    database_url: str = f"sqlite:///{VAR_DIR / 'tthc.db'}"
+    redis_url: str | None = None
+    province_name: str = "Sơn La"
+    # Levels the deploying province serves, most preferred first.
+    province_levels: tuple[str, ...] = (LEVEL_PROVINCE, LEVEL_COMMUNE)
+    receipt_code_pattern: str = r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}"
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = ""
+    actions_host: str = "127.0.0.1"
+    actions_port: int = 5055
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Build settings from ``environ`` (default: ``.env`` + ``os.environ``)."""
+        env = _read_dotenv(PROJECT_ROOT / ".env")
+        env.update(os.environ if environ is None else environ)
+        defaults = cls()
+        return cls(
+            database_url=env.get("DATABASE_URL", defaults.database_url),
+            redis_url=env.get("REDIS_URL") or None,
+            province_name=env.get("PROVINCE_NAME", defaults.province_name),
+            province_levels=_split(env["PROVINCE_LEVELS"])
+            if env.get("PROVINCE_LEVELS")
+            else defaults.province_levels,
+            receipt_code_pattern=env.get("RECEIPT_CODE_PATTERN", defaults.receipt_code_pattern),
+            rasa_url=env.get("RASA_URL", defaults.rasa_url).rstrip("/"),
+            rasa_token=env.get("RASA_TOKEN", defaults.rasa_token),
+            actions_host=env.get("ACTIONS_HOST", defaults.actions_host),
+            actions_port=int(env.get("ACTIONS_PORT", defaults.actions_port)),
+            log_level=env.get("LOG_LEVEL", defaults.log_level).upper(),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once."""
+    return Settings.from_env()

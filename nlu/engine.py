@@ -1,0 +1,202 @@
+"""Drive the engine environment (Rasa 3.6, Python 3.10) from outside it.
+
+The app environment, the Makefile and the tests train and serve models only
+through this module, so every ``rasa`` command line lives in one place.
+Standard library only: it runs under either interpreter.
+
+    python -m nlu.engine train [--config config.yml] [--name tthc] [--nlu-only]
+    python -m nlu.engine serve [--model var/models/tthc.tar.gz] [--port 5005]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGINE_BIN = ROOT / ".venvs" / "engine" / "bin"
+VAR = ROOT / "var"
+MODELS = VAR / "models"
+DEFAULT_MODEL_NAME = "tthc"
+TOKEN_FILE = VAR / "rasa-token"
+
+# Rasa's exit code of `rasa train --dry-run` when nothing needs retraining.
+_DRY_RUN_UP_TO_DATE = 0
+
+
+def engine_env() -> dict[str, str]:
+    """Environment for every engine process: no telemetry, cache under var/."""
+    env = dict(os.environ)
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("RASA_CACHE_DIRECTORY", str(VAR / "rasa-cache"))
+    env.setdefault("ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def rasa_token() -> str:
+    """The Rasa API token: ``RASA_TOKEN`` if set, else one kept in var/."""
+    token = os.environ.get("RASA_TOKEN")
+    if token:
+        return token
+    if TOKEN_FILE.is_file():
+        return TOKEN_FILE.read_text(encoding="utf-8").strip()
+    VAR.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    TOKEN_FILE.write_text(token + "\n", encoding="utf-8")
+    TOKEN_FILE.chmod(0o600)
+    return token
+
+
+def model_path(name: str = DEFAULT_MODEL_NAME) -> Path:
+    """Where the model called ``name`` is stored."""
+    return MODELS / f"{name}.tar.gz"
+
+
+def _train_argv(config: Path, name: str, nlu_only: bool, out: Path) -> list[str]:
+    rasa = str(ENGINE_BIN / "rasa")
+    if nlu_only:
+        return [rasa, "train", "nlu", "--config", str(config), "--nlu", "nlu/data/nlu",
+                "--out", str(out), "--fixed-model-name", name]
+    return [rasa, "train", "--config", str(config), "--domain", "domain",
+            "--data", "nlu/data", "--out", str(out), "--fixed-model-name", name]
+
+
+def needs_training(config: Path, name: str = DEFAULT_MODEL_NAME, nlu_only: bool = False) -> bool:
+    """True when the model is missing or Rasa's fingerprints say it is stale."""
+    if not model_path(name).is_file():
+        return True
+    if nlu_only:  # `rasa train nlu` has no dry run; compare times instead.
+        model_time = model_path(name).stat().st_mtime
+        inputs = [config, *(ROOT / "nlu").rglob("*.py"), *(ROOT / "nlu" / "data" / "nlu").rglob("*.yml")]
+        return any(path.stat().st_mtime > model_time for path in inputs)
+    argv = [*_train_argv(config, name, nlu_only, MODELS), "--dry-run"]
+    result = subprocess.run(argv, cwd=ROOT, env=engine_env(), capture_output=True, text=True)
+    return result.returncode != _DRY_RUN_UP_TO_DATE
+
+
+def train(config: Path = ROOT / "config.yml", name: str = DEFAULT_MODEL_NAME,
+          nlu_only: bool = False, force: bool = False) -> Path:
+    """Train the model ``name`` unless it is up to date; return its path."""
+    config = config if config.is_absolute() else ROOT / config
+    if not force and not needs_training(config, name, nlu_only):
+        print(f"==> model {model_path(name).relative_to(ROOT)} is up to date", flush=True)
+        return model_path(name)
+    MODELS.mkdir(parents=True, exist_ok=True)
+    print(f"==> training {model_path(name).relative_to(ROOT)} with {config.name}", flush=True)
+    started = time.monotonic()
+    subprocess.run(_train_argv(config, name, nlu_only, MODELS), cwd=ROOT, env=engine_env(), check=True)
+    print(f"==> trained in {time.monotonic() - started:.0f} s", flush=True)
+    return model_path(name)
+
+
+def serve_argv(model: Path, port: int, token: str, host: str = "127.0.0.1",
+               endpoints: Path | None = ROOT / "endpoints.yml") -> list[str]:
+    """Command line of a Rasa server with its HTTP API behind ``token``."""
+    argv = [str(ENGINE_BIN / "rasa"), "run", "--model", str(model), "--enable-api",
+            "--auth-token", token, "--interface", host, "--port", str(port),
+            "--credentials", str(ROOT / "credentials.yml")]
+    if endpoints is not None:
+        argv += ["--endpoints", str(endpoints)]
+    return argv
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_http(url: str, timeout: float, process: subprocess.Popen[bytes] | None = None) -> None:
+    """Wait until ``url`` answers 200, or fail if ``process`` exits first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"process exited with code {process.returncode} before {url} answered")
+        with contextlib.suppress(OSError, urllib.error.URLError):
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+@dataclass
+class RasaServer:
+    """A running Rasa server started by :func:`rasa_server`."""
+
+    url: str
+    token: str
+    process: subprocess.Popen[bytes]
+
+
+@contextlib.contextmanager
+def rasa_server(model: Path, *, port: int | None = None, token: str | None = None,
+                endpoints: Path | None = ROOT / "endpoints.yml", env: dict[str, str] | None = None,
+                log: Path | None = None, timeout: float = 180) -> Iterator[RasaServer]:
+    """Start a Rasa server on loopback for the ``with`` block, then stop it."""
+    port = port or free_port()
+    token = token or secrets.token_urlsafe(16)
+    url = f"http://127.0.0.1:{port}"
+    full_env = {**engine_env(), **(env or {})}
+    sink = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
+    process = subprocess.Popen(serve_argv(model, port, token, endpoints=endpoints), cwd=ROOT,
+                               env=full_env, stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        wait_http(f"{url}/status?token={token}", timeout, process)
+        yield RasaServer(url=url, token=token, process=process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if log:
+            sink.close()  # type: ignore[union-attr]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``train`` or ``serve``."""
+    parser = argparse.ArgumentParser(prog="python -m nlu.engine", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    train_cmd = commands.add_parser("train", help="train the model if missing or stale")
+    train_cmd.add_argument("--config", type=Path, default=ROOT / "config.yml")
+    train_cmd.add_argument("--name", default=DEFAULT_MODEL_NAME)
+    train_cmd.add_argument("--nlu-only", action="store_true")
+    train_cmd.add_argument("--force", action="store_true")
+    serve_cmd = commands.add_parser("serve", help="run the Rasa server (replaces this process)")
+    serve_cmd.add_argument("--model", type=Path, default=model_path())
+    serve_cmd.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", "5005")))
+    args = parser.parse_args(argv)
+
+    if args.command == "train":
+        train(args.config, args.name, nlu_only=args.nlu_only, force=args.force)
+        return 0
+    argv_ = serve_argv(args.model, args.port, rasa_token())
+    print(f"==> Rasa API on http://127.0.0.1:{args.port} (token in {TOKEN_FILE.relative_to(ROOT)} "
+          "or RASA_TOKEN)", flush=True)
+    os.chdir(ROOT)
+    os.execve(argv_[0], argv_, engine_env())
+    return 0  # pragma: no cover - execve does not return
+
+
+if __name__ == "__main__":
+    sys.exit(main())

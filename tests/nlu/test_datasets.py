@@ -1,0 +1,73 @@
+"""The NLU training data and the held-out test set meet the project's rules."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections import Counter
+
+from nlu import textnorm
+from tests.nlu.training_data import test_items, training_examples, word_set
+
+ASK_INTENTS = [
+    "ask_documents", "ask_fee", "ask_duration", "ask_where", "ask_steps", "ask_online",
+    "ask_requirements", "ask_result", "ask_legal_basis", "ask_overview",
+]
+ALL_INTENTS = {
+    *ASK_INTENTS, "find_procedure", "check_dossier_status", "greet", "goodbye", "thank", "affirm",
+    "deny", "human_handoff", "complaint", "bot_challenge", "out_of_scope",
+}
+
+
+def is_near_duplicate(a: str, b: str) -> bool:
+    """Same words after normalisation, or nearly the same words and letters."""
+    words_a, words_b = word_set(a), word_set(b)
+    if not words_a or not words_b:
+        return False
+    if words_a == words_b:
+        return True
+    jaccard = len(words_a & words_b) / len(words_a | words_b)
+    return jaccard >= 0.7 and difflib.SequenceMatcher(None, textnorm.normalize(a), textnorm.normalize(b)).ratio() >= 0.85
+
+
+def test_training_data_volume_and_style() -> None:
+    examples = training_examples()
+    per_intent = Counter(e.intent for e in examples)
+    assert set(per_intent) == ALL_INTENTS
+    for intent in [*ASK_INTENTS, "check_dossier_status"]:
+        assert per_intent[intent] >= 40, intent
+    for intent in ALL_INTENTS:
+        texts = [e.text for e in examples if e.intent == intent]
+        plain = sum(not textnorm.has_diacritics(t) for t in texts)
+        assert plain * 3 >= len(texts), f"{intent}: {plain}/{len(texts)} without diacritics"
+    for intent in ASK_INTENTS:
+        annotated = sum(any(kind == "procedure" for kind, _ in e.entities) for e in examples if e.intent == intent)
+        assert annotated >= 30, intent
+
+
+def test_training_data_is_nfc() -> None:
+    for example in training_examples():
+        assert unicodedata.is_normalized("NFC", example.text), example.text
+
+
+def test_test_set_covers_every_intent_a_third_without_diacritics() -> None:
+    items = test_items()
+    assert len(items) >= 300
+    assert {item["intent"] for item in items} == ALL_INTENTS
+    plain = sum(not textnorm.has_diacritics(item["text"]) for item in items)
+    assert plain * 3 >= len(items)
+    for item in items:
+        assert unicodedata.is_normalized("NFC", item["text"])
+
+
+def test_test_set_has_no_exact_or_near_duplicate_of_a_training_example() -> None:
+    examples = training_examples()
+    indexed = [(word_set(e.text), e.text) for e in examples]
+    offenders = []
+    for item in test_items():
+        words = word_set(item["text"])
+        for other_words, other in indexed:
+            if words & other_words and is_near_duplicate(item["text"], other):
+                offenders.append(f"{item['text']!r} ~ {other!r}")
+                break
+    assert not offenders, "\n".join(offenders)
