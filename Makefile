@@ -25,8 +25,10 @@ train: envs ## train var/models/tthc.tar.gz if it is missing or stale
 
 run: envs train ## start every process (Rasa, action server) under one supervisor
 	@echo "==> Rasa REST on http://127.0.0.1:$(RASA_PORT)/webhooks/rest/webhook, actions on :$(ACTIONS_PORT); Ctrl-C stops all"
-	@$(APP)/honcho start --no-prefix -f Procfile 2>/dev/null || $(APP)/honcho start -f Procfile || \
-	  { echo "==> a process stopped: every process was stopped; see its log above"; exit 1; }
+	@$(APP)/honcho start -f Procfile; status=$$?; \
+	  if [ $$status -ne 0 ] && [ $$status -ne 130 ]; then \
+	    echo "==> a process stopped unexpectedly (exit $$status), so every process was stopped; see its log above"; \
+	  fi; exit $$status
 
 lint: envs ## ruff lint and format check
 	@$(APP)/ruff check .

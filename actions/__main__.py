@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import threading
 
 from rasa_sdk.endpoint import run
 from rasa_sdk.executor import ActionExecutor
 
+from knowledge.catalog import get_catalog
 from knowledge.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -27,6 +29,8 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     os.environ["SANIC_HOST"] = settings.actions_host
+    # Build the search index now rather than on the first question.
+    threading.Thread(target=get_catalog().refresh_now, name="search-index-warmup", daemon=True).start()
     executor = ActionExecutor()
     executor.register_package("actions")
     logger.info("Action server on http://%s:%s", settings.actions_host, args.port)

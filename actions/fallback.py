@@ -24,7 +24,9 @@ class ActionDefaultFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         intent = tracker.latest_message.get("intent", {})
-        logger.info("fallback: intent %s at confidence %.2f", intent.get("name"), intent.get("confidence") or 0.0)
+        logger.info(
+            "fallback: intent %s at confidence %.2f", intent.get("name"), intent.get("confidence") or 0.0
+        )
         dispatcher.utter_message(
             text=messages.FALLBACK,
             buttons=[

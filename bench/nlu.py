@@ -66,7 +66,7 @@ def main() -> None:
     )
     markdown = f"""## NLU (issue: foundation)
 
-Held-out set `tests/data/nlu_test.jsonl`: {vietnamese['n']} questions, {vietnamese['n_without_diacritics']} of
+Held-out set `tests/data/nlu_test.jsonl`: {vietnamese["n"]} questions, {vietnamese["n_without_diacritics"]} of
 them without diacritics. Vietnamese pipeline = `config.yml` (underthesea tokenizer, folded and character
 n-gram features, DIET); stock = `nlu/config_baseline.yml` (Rasa's WhitespaceTokenizer and default
 featurizers, same DIET settings, same training data).
@@ -77,10 +77,10 @@ featurizers, same DIET settings, same training data).
 
 | | Vietnamese | Stock |
 |---|---:|---:|
-| Training time from scratch (s) | {vietnamese['training_s']} (NLU + dialogue) | {stock['training_s']} (NLU only) |
-| Model size (MB) | {vietnamese['model_mb']} | {stock['model_mb']} |
-| `/model/parse` latency p50 (ms) | {vietnamese['parse_ms_p50']} | {stock['parse_ms_p50']} |
-| `/model/parse` latency p95 (ms) | {vietnamese['parse_ms_p95']} | {stock['parse_ms_p95']} |
+| Training time from scratch (s) | {vietnamese["training_s"]} (NLU + dialogue) | {stock["training_s"]} (NLU only) |
+| Model size (MB) | {vietnamese["model_mb"]} | {stock["model_mb"]} |
+| `/model/parse` latency p50 (ms) | {vietnamese["parse_ms_p50"]} | {stock["parse_ms_p50"]} |
+| `/model/parse` latency p95 (ms) | {vietnamese["parse_ms_p95"]} | {stock["parse_ms_p95"]} |
 
 Latency: {LATENCY_ROUNDS} sequential passes over the test set against a local Rasa server (HTTP included).
 """

@@ -29,10 +29,18 @@ def machine() -> str:
 def save(name: str, results: dict[str, Any], markdown: str) -> None:
     """Store ``results`` as JSON and replace the ``name`` section of the doc."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stamped = {"measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(), **results}
-    (RESULTS / f"{name}.json").write_text(json.dumps(stamped, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    stamped = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        **results,
+    }
+    (RESULTS / f"{name}.json").write_text(
+        json.dumps(stamped, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     begin, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
-    section = f"{begin}\n{markdown.strip()}\n\n_Measured {stamped['measured_at']} on {stamped['machine']}._\n{end}"
+    section = (
+        f"{begin}\n{markdown.strip()}\n\n_Measured {stamped['measured_at']} on {stamped['machine']}._\n{end}"
+    )
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else HEADER
     pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.DOTALL)
     text = pattern.sub(lambda _: section, text) if pattern.search(text) else f"{text.rstrip()}\n\n{section}\n"

@@ -71,10 +71,33 @@ def model_path(name: str = DEFAULT_MODEL_NAME) -> Path:
 def _train_argv(config: Path, name: str, nlu_only: bool, out: Path) -> list[str]:
     rasa = str(ENGINE_BIN / "rasa")
     if nlu_only:
-        return [rasa, "train", "nlu", "--config", str(config), "--nlu", "nlu/data/nlu",
-                "--out", str(out), "--fixed-model-name", name]
-    return [rasa, "train", "--config", str(config), "--domain", "domain",
-            "--data", "nlu/data", "--out", str(out), "--fixed-model-name", name]
+        return [
+            rasa,
+            "train",
+            "nlu",
+            "--config",
+            str(config),
+            "--nlu",
+            "nlu/data/nlu",
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            name,
+        ]
+    return [
+        rasa,
+        "train",
+        "--config",
+        str(config),
+        "--domain",
+        "domain",
+        "--data",
+        "nlu/data",
+        "--out",
+        str(out),
+        "--fixed-model-name",
+        name,
+    ]
 
 
 def needs_training(config: Path, name: str = DEFAULT_MODEL_NAME, nlu_only: bool = False) -> bool:
@@ -90,8 +113,12 @@ def needs_training(config: Path, name: str = DEFAULT_MODEL_NAME, nlu_only: bool 
     return result.returncode != _DRY_RUN_UP_TO_DATE
 
 
-def train(config: Path = ROOT / "config.yml", name: str = DEFAULT_MODEL_NAME,
-          nlu_only: bool = False, force: bool = False) -> Path:
+def train(
+    config: Path = ROOT / "config.yml",
+    name: str = DEFAULT_MODEL_NAME,
+    nlu_only: bool = False,
+    force: bool = False,
+) -> Path:
     """Train the model ``name`` unless it is up to date; return its path."""
     config = config if config.is_absolute() else ROOT / config
     if not force and not needs_training(config, name, nlu_only):
@@ -105,12 +132,29 @@ def train(config: Path = ROOT / "config.yml", name: str = DEFAULT_MODEL_NAME,
     return model_path(name)
 
 
-def serve_argv(model: Path, port: int, token: str, host: str = "127.0.0.1",
-               endpoints: Path | None = ROOT / "endpoints.yml") -> list[str]:
+def serve_argv(
+    model: Path,
+    port: int,
+    token: str,
+    host: str = "127.0.0.1",
+    endpoints: Path | None = ROOT / "endpoints.yml",
+) -> list[str]:
     """Command line of a Rasa server with its HTTP API behind ``token``."""
-    argv = [str(ENGINE_BIN / "rasa"), "run", "--model", str(model), "--enable-api",
-            "--auth-token", token, "--interface", host, "--port", str(port),
-            "--credentials", str(ROOT / "credentials.yml")]
+    argv = [
+        str(ENGINE_BIN / "rasa"),
+        "run",
+        "--model",
+        str(model),
+        "--enable-api",
+        "--auth-token",
+        token,
+        "--interface",
+        host,
+        "--port",
+        str(port),
+        "--credentials",
+        str(ROOT / "credentials.yml"),
+    ]
     if endpoints is not None:
         argv += ["--endpoints", str(endpoints)]
     return argv
@@ -129,10 +173,12 @@ def wait_http(url: str, timeout: float, process: subprocess.Popen[bytes] | None 
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"process exited with code {process.returncode} before {url} answered")
-        with contextlib.suppress(OSError, urllib.error.URLError):
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
-                if response.status == 200:
-                    return
+        with (
+            contextlib.suppress(OSError, urllib.error.URLError),
+            urllib.request.urlopen(url, timeout=2) as response,
+        ):
+            if response.status == 200:
+                return
         time.sleep(0.5)
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
@@ -147,17 +193,29 @@ class RasaServer:
 
 
 @contextlib.contextmanager
-def rasa_server(model: Path, *, port: int | None = None, token: str | None = None,
-                endpoints: Path | None = ROOT / "endpoints.yml", env: dict[str, str] | None = None,
-                log: Path | None = None, timeout: float = 180) -> Iterator[RasaServer]:
+def rasa_server(
+    model: Path,
+    *,
+    port: int | None = None,
+    token: str | None = None,
+    endpoints: Path | None = ROOT / "endpoints.yml",
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
+    timeout: float = 180,
+) -> Iterator[RasaServer]:
     """Start a Rasa server on loopback for the ``with`` block, then stop it."""
     port = port or free_port()
     token = token or secrets.token_urlsafe(16)
     url = f"http://127.0.0.1:{port}"
     full_env = {**engine_env(), **(env or {})}
     sink = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
-    process = subprocess.Popen(serve_argv(model, port, token, endpoints=endpoints), cwd=ROOT,
-                               env=full_env, stdout=sink, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        serve_argv(model, port, token, endpoints=endpoints),
+        cwd=ROOT,
+        env=full_env,
+        stdout=sink,
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_http(f"{url}/status?token={token}", timeout, process)
         yield RasaServer(url=url, token=token, process=process)
@@ -174,8 +232,9 @@ def rasa_server(model: Path, *, port: int | None = None, token: str | None = Non
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``train`` or ``serve``."""
-    parser = argparse.ArgumentParser(prog="python -m nlu.engine", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m nlu.engine", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     train_cmd = commands.add_parser("train", help="train the model if missing or stale")
     train_cmd.add_argument("--config", type=Path, default=ROOT / "config.yml")
@@ -191,8 +250,11 @@ def main(argv: list[str] | None = None) -> int:
         train(args.config, args.name, nlu_only=args.nlu_only, force=args.force)
         return 0
     argv_ = serve_argv(args.model, args.port, rasa_token())
-    print(f"==> Rasa API on http://127.0.0.1:{args.port} (token in {TOKEN_FILE.relative_to(ROOT)} "
-          "or RASA_TOKEN)", flush=True)
+    print(
+        f"==> Rasa API on http://127.0.0.1:{args.port} (token in {TOKEN_FILE.relative_to(ROOT)} "
+        "or RASA_TOKEN)",
+        flush=True,
+    )
     os.chdir(ROOT)
     os.execve(argv_[0], argv_, engine_env())
     return 0  # pragma: no cover - execve does not return

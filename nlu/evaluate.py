@@ -77,7 +77,7 @@ def parse_all(url: str, token: str, texts: Iterable[str]) -> list[dict[str, Any]
         request = urllib.request.Request(
             f"{url}/model/parse?token={token}", data=body, headers={"Content-Type": "application/json"}
         )
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
+        with urllib.request.urlopen(request, timeout=30) as response:
             results.append(json.load(response))
     return results
 
@@ -112,7 +112,9 @@ def intent_report(predictions: Sequence[Prediction]) -> dict[str, Any]:
     return {
         "n": n,
         "intent_accuracy": accuracy(list(predictions)) or 0.0,
-        "macro_f1": round(sum(s["f1"] for s in per_intent.values()) / len(per_intent), 4) if per_intent else 0.0,
+        "macro_f1": round(sum(s["f1"] for s in per_intent.values()) / len(per_intent), 4)
+        if per_intent
+        else 0.0,
         "accuracy_with_diacritics": accuracy(with_marks),
         "accuracy_without_diacritics": accuracy(without_marks),
         "n_with_diacritics": len(with_marks),
@@ -121,6 +123,11 @@ def intent_report(predictions: Sequence[Prediction]) -> dict[str, Any]:
         "confusions": [
             {"gold": gold_intent, "predicted": predicted_intent, "count": count}
             for (gold_intent, predicted_intent), count in confusions.most_common(15)
+        ],
+        "errors": [
+            {"text": p.item.text, "gold": p.item.intent, "predicted": p.intent, "confidence": round(p.confidence, 3)}
+            for p in predictions
+            if p.intent != p.item.intent
         ],
     }
 
@@ -160,8 +167,12 @@ def evaluate(items: Sequence[Item], url: str, token: str, resolve: Resolver | No
     """Parse every item and build the full report."""
     parses = parse_all(url, token, (item.text for item in items))
     predictions = [
-        Prediction(item=item, intent=(parse.get("intent") or {}).get("name") or "",
-                   confidence=float((parse.get("intent") or {}).get("confidence") or 0.0), parse=parse)
+        Prediction(
+            item=item,
+            intent=(parse.get("intent") or {}).get("name") or "",
+            confidence=float((parse.get("intent") or {}).get("confidence") or 0.0),
+            parse=parse,
+        )
         for item, parse in zip(items, parses, strict=True)
     ]
     report = intent_report(predictions)
@@ -181,15 +192,19 @@ def print_report(report: dict[str, Any], title: str) -> None:
             print(f"accuracy {key:>7} diacritics {value:.3f} (n={report[f'n_{key}_diacritics']})")
     print(f"\n{'intent':<22}{'prec':>7}{'rec':>7}{'f1':>7}{'n':>5}")
     for intent, scores in report["per_intent"].items():
-        print(f"{intent:<22}{scores['precision']:>7.3f}{scores['recall']:>7.3f}{scores['f1']:>7.3f}"
-              f"{scores['support']:>5}")
+        print(
+            f"{intent:<22}{scores['precision']:>7.3f}{scores['recall']:>7.3f}{scores['f1']:>7.3f}"
+            f"{scores['support']:>5}"
+        )
     if report["confusions"]:
         print("\nmost frequent confusions (gold -> predicted):")
         for row in report["confusions"][:10]:
             print(f"  {row['count']:>3}  {row['gold']} -> {row['predicted']}")
     if report.get("procedure_n"):
-        print(f"\nprocedure resolution on {report['procedure_n']} items: "
-              f"hit@1 {report['procedure_hit_at_1']:.3f}, hit@3 {report['procedure_hit_at_3']:.3f}")
+        print(
+            f"\nprocedure resolution on {report['procedure_n']} items: "
+            f"hit@1 {report['procedure_hit_at_1']:.3f}, hit@3 {report['procedure_hit_at_3']:.3f}"
+        )
 
 
 def run(data: Path, config: Path, json_path: Path | None = None) -> dict[str, Any]:
@@ -200,7 +215,9 @@ def run(data: Path, config: Path, json_path: Path | None = None) -> dict[str, An
     items = load_items(data)
     with engine.rasa_server(model, endpoints=None) as server:
         report = evaluate(items, server.url, server.token, default_resolver())
-    report["config"] = str(config.relative_to(engine.ROOT)) if config.is_relative_to(engine.ROOT) else str(config)
+    report["config"] = (
+        str(config.relative_to(engine.ROOT)) if config.is_relative_to(engine.ROOT) else str(config)
+    )
     print_report(report, f"{data} with {report['config']}")
     if json_path is not None:
         json_path.parent.mkdir(parents=True, exist_ok=True)
@@ -211,12 +228,19 @@ def run(data: Path, config: Path, json_path: Path | None = None) -> dict[str, An
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m nlu.evaluate", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m nlu.evaluate",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("data", type=Path)
     parser.add_argument("--json", type=Path, default=None)
-    parser.add_argument("--config", type=Path, default=engine.ROOT / "config.yml",
-                        help=f"pipeline to evaluate; {BASELINE_CONFIG.relative_to(engine.ROOT)} is the stock one")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=engine.ROOT / "config.yml",
+        help=f"pipeline to evaluate; {BASELINE_CONFIG.relative_to(engine.ROOT)} is the stock one",
+    )
     args = parser.parse_args(argv)
     config = args.config if args.config.is_absolute() else Path.cwd() / args.config
     run(args.data, config, args.json)

@@ -83,6 +83,18 @@ ABBREVIATIONS: dict[str, str] = {
     "bhxh": "bảo hiểm xã hội",
     "bhyt": "bảo hiểm y tế",
     "lltp": "lý lịch tư pháp",
+    "tnhh": "trách nhiệm hữu hạn",
+    "tncn": "thu nhập cá nhân",
+    "tndn": "thu nhập doanh nghiệp",
+    "gtgt": "giá trị gia tăng",
+    "mst": "mã số thuế",
+    "nvqs": "nghĩa vụ quân sự",
+    "pccc": "phòng cháy chữa cháy",
+    "csdl": "cơ sở dữ liệu",
+    "gpkd": "giấy phép kinh doanh",
+    "gpxd": "giấy phép xây dựng",
+    "hkd": "hộ kinh doanh",
+    "bds": "bất động sản",
 }
 
 # Words: letters and digits with their combining marks, optionally joined by

@@ -36,9 +36,7 @@ def lemma_of(word: str) -> str:
     return textnorm.normalize(word) or word
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class VietnameseTokenizer(Tokenizer):
     """Splits Vietnamese text into words with underthesea."""
 
@@ -82,8 +80,5 @@ class VietnameseTokenizer(Tokenizer):
         words = textnorm.segment(text)
         if not words:
             return [Token(text, 0, end=len(text), lemma=text)]
-        tokens = [
-            Token(word.text, word.start, end=word.end, lemma=lemma_of(word.text))
-            for word in words
-        ]
+        tokens = [Token(word.text, word.start, end=word.end, lemma=lemma_of(word.text)) for word in words]
         return self._apply_token_pattern(tokens)

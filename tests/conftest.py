@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from knowledge import cli
 from nlu import engine
 from tests.stack import Stack, running_stack
 
@@ -20,7 +22,18 @@ def trained_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def stack(trained_model: Path) -> Iterator[Stack]:
+def seeded_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite knowledge base with the project's whole seed and the demo dossiers."""
+    folder = tmp_path_factory.mktemp("kb")
+    url = f"sqlite:///{folder / 'tthc.db'}"
+    for command in (["import"], ["seed-demo"]):
+        status = cli.main(["--database", url, *command], out=io.StringIO(), report_dir=folder)
+        assert status == 0, command
+    return url
+
+
+@pytest.fixture(scope="session")
+def stack(trained_model: Path, seeded_database_url: str) -> Iterator[Stack]:
     """The real Rasa server and action server, started once per test session."""
-    with running_stack(trained_model, LOGS) as running:
+    with running_stack(trained_model, LOGS, env={"DATABASE_URL": seeded_database_url}) as running:
         yield running

@@ -30,7 +30,10 @@ def action_server(port: int, env: dict[str, str], log: Path) -> Iterator[str]:
     with open(log, "ab") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "actions", "--port", str(port)],
-            cwd=engine.ROOT, env={**os.environ, **env}, stdout=sink, stderr=subprocess.STDOUT,
+            cwd=engine.ROOT,
+            env={**os.environ, **env},
+            stdout=sink,
+            stderr=subprocess.STDOUT,
         )
         try:
             engine.wait_http(f"{url}/health", 60, process)

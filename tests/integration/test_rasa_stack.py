@@ -13,7 +13,9 @@ from tests.stack import Stack
 
 
 def post(url: str, body: dict[str, Any]) -> Any:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.load(response)
 
@@ -55,11 +57,19 @@ def test_greeting_gets_a_vietnamese_reply(stack: Stack) -> None:
     assert replies and "Xin chào" in replies[0]["text"]
 
 
-def test_gibberish_goes_to_the_action_servers_fallback(stack: Stack) -> None:
-    replies = say(stack, "test-fallback", "qwxz zzkj vvbn")
+def test_low_confidence_goes_to_the_action_servers_fallback(stack: Stack) -> None:
+    # "/nlu_fallback" is what the FallbackClassifier predicts below its threshold.
+    replies = say(stack, "test-fallback", "/nlu_fallback")
     texts = " ".join(r.get("text", "") for r in replies)
     assert "chưa hiểu" in texts
     assert any(b["payload"] == "/human_handoff" for r in replies for b in r.get("buttons", []))
+
+
+@pytest.mark.parametrize("text", ["qwxz zzkj vvbn", "asdfghjkl", "?????"])
+def test_nonsense_gets_a_clear_reply(stack: Stack, text: str) -> None:
+    replies = say(stack, f"test-nonsense-{text}", text)
+    texts = " ".join(r.get("text", "") for r in replies)
+    assert "chưa hiểu" in texts or "chỉ hỗ trợ" in texts, texts
 
 
 def test_the_http_api_needs_the_token(stack: Stack) -> None:

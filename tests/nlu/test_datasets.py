@@ -7,15 +7,33 @@ import unicodedata
 from collections import Counter
 
 from nlu import textnorm
-from tests.nlu.training_data import test_items, training_examples, word_set
+from tests.nlu.training_data import load_test_items, training_examples, word_set
 
 ASK_INTENTS = [
-    "ask_documents", "ask_fee", "ask_duration", "ask_where", "ask_steps", "ask_online",
-    "ask_requirements", "ask_result", "ask_legal_basis", "ask_overview",
+    "ask_documents",
+    "ask_fee",
+    "ask_duration",
+    "ask_where",
+    "ask_steps",
+    "ask_online",
+    "ask_requirements",
+    "ask_result",
+    "ask_legal_basis",
+    "ask_overview",
 ]
 ALL_INTENTS = {
-    *ASK_INTENTS, "find_procedure", "check_dossier_status", "greet", "goodbye", "thank", "affirm",
-    "deny", "human_handoff", "complaint", "bot_challenge", "out_of_scope",
+    *ASK_INTENTS,
+    "find_procedure",
+    "check_dossier_status",
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "human_handoff",
+    "complaint",
+    "bot_challenge",
+    "out_of_scope",
 }
 
 
@@ -27,7 +45,10 @@ def is_near_duplicate(a: str, b: str) -> bool:
     if words_a == words_b:
         return True
     jaccard = len(words_a & words_b) / len(words_a | words_b)
-    return jaccard >= 0.7 and difflib.SequenceMatcher(None, textnorm.normalize(a), textnorm.normalize(b)).ratio() >= 0.85
+    return (
+        jaccard >= 0.7
+        and difflib.SequenceMatcher(None, textnorm.normalize(a), textnorm.normalize(b)).ratio() >= 0.85
+    )
 
 
 def test_training_data_volume_and_style() -> None:
@@ -41,7 +62,9 @@ def test_training_data_volume_and_style() -> None:
         plain = sum(not textnorm.has_diacritics(t) for t in texts)
         assert plain * 3 >= len(texts), f"{intent}: {plain}/{len(texts)} without diacritics"
     for intent in ASK_INTENTS:
-        annotated = sum(any(kind == "procedure" for kind, _ in e.entities) for e in examples if e.intent == intent)
+        annotated = sum(
+            any(kind == "procedure" for kind, _ in e.entities) for e in examples if e.intent == intent
+        )
         assert annotated >= 30, intent
 
 
@@ -51,7 +74,7 @@ def test_training_data_is_nfc() -> None:
 
 
 def test_test_set_covers_every_intent_a_third_without_diacritics() -> None:
-    items = test_items()
+    items = load_test_items()
     assert len(items) >= 300
     assert {item["intent"] for item in items} == ALL_INTENTS
     plain = sum(not textnorm.has_diacritics(item["text"]) for item in items)
@@ -64,7 +87,7 @@ def test_test_set_has_no_exact_or_near_duplicate_of_a_training_example() -> None
     examples = training_examples()
     indexed = [(word_set(e.text), e.text) for e in examples]
     offenders = []
-    for item in test_items():
+    for item in load_test_items():
         words = word_set(item["text"])
         for other_words, other in indexed:
             if words & other_words and is_near_duplicate(item["text"], other):

@@ -58,13 +58,28 @@ def test_abbreviation_with_tone_is_a_real_word() -> None:
 
 def test_segment_groups_words_with_diacritics() -> None:
     assert assert_exact_offsets("Thủ tục làm sổ đỏ cần giấy tờ gì ạ?") == [
-        "Thủ tục", "làm", "sổ đỏ", "cần", "giấy tờ", "gì", "ạ", "?",
+        "Thủ tục",
+        "làm",
+        "sổ đỏ",
+        "cần",
+        "giấy tờ",
+        "gì",
+        "ạ",
+        "?",
     ]
 
 
 def test_segment_without_diacritics_gives_syllables() -> None:
     assert assert_exact_offsets("thu tuc lam so do can giay to gi") == [
-        "thu", "tuc", "lam", "so", "do", "can", "giay", "to", "gi",
+        "thu",
+        "tuc",
+        "lam",
+        "so",
+        "do",
+        "can",
+        "giay",
+        "to",
+        "gi",
     ]
 
 
@@ -82,7 +97,9 @@ def test_segment_mixed_case_punctuation_and_spaces() -> None:
 
 
 def test_segment_keeps_codes_dates_and_underscores_whole() -> None:
-    words = assert_exact_offsets("hồ sơ mã 000.00.04.H51-200221-0001 nộp 20/11/2024 theo 15/2024/NĐ-CP, cccd_moi")
+    words = assert_exact_offsets(
+        "hồ sơ mã 000.00.04.H51-200221-0001 nộp 20/11/2024 theo 15/2024/NĐ-CP, cccd_moi"
+    )
     assert "000.00.04.H51-200221-0001" in words
     assert "20/11/2024" in words
     assert "15/2024/NĐ-CP" in words

@@ -39,7 +39,7 @@ def training_examples() -> list[Example]:
     return examples
 
 
-def test_items() -> list[dict]:
+def load_test_items() -> list[dict]:
     return [json.loads(line) for line in NLU_TEST.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 

@@ -1,0 +1,192 @@
+"""Answers about one procedure, one aspect at a time, from the knowledge base.
+
+Each function turns a :class:`knowledge.models.Procedure` (with its channels,
+documents and legal bases loaded) into a short Vietnamese text for a phone
+screen. A value the knowledge base does not have is said to be unknown,
+with the official page to check; nothing is made up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from knowledge.messages import CHANNEL_LABELS, DOCUMENT_GROUP_LABELS
+from knowledge.models import Procedure
+from knowledge.show import format_fee, format_time
+
+MAX_ITEMS = 8
+MAX_CHARS = 700
+
+ASPECT_BY_INTENT = {
+    "ask_documents": "documents",
+    "ask_fee": "fee",
+    "ask_duration": "duration",
+    "ask_where": "where",
+    "ask_steps": "steps",
+    "ask_online": "online",
+    "ask_requirements": "requirements",
+    "ask_result": "result",
+    "ask_legal_basis": "legal_basis",
+    "ask_overview": "overview",
+}
+
+# Quick replies offered under every answer: (label, intent).
+FOLLOW_UPS = [
+    ("Hồ sơ", "ask_documents"),
+    ("Lệ phí", "ask_fee"),
+    ("Thời hạn", "ask_duration"),
+    ("Nộp ở đâu", "ask_where"),
+    ("Nộp trực tuyến", "ask_online"),
+]
+UNKNOWN = "Cơ sở dữ liệu chưa có thông tin này."
+
+
+@dataclass
+class Answer:
+    """Text and quick replies."""
+
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)
+
+
+def _cut(text: str, limit: int = MAX_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _more(total: int, shown: int) -> list[str]:
+    return [f"… và {total - shown} mục khác (xem trang chính thức)."] if total > shown else []
+
+
+def title(procedure: Procedure) -> str:
+    """The heading naming the procedure."""
+    levels = ", ".join(procedure.levels)
+    return f"📄 {procedure.name}" + (f" ({levels})" if levels else "")
+
+
+def documents(procedure: Procedure) -> list[str]:
+    if not procedure.documents:
+        return [UNKNOWN] if not procedure.documents_text else [_cut(procedure.documents_text)]
+    lines: list[str] = []
+    shown = 0
+    group = None
+    for document in procedure.documents[:MAX_ITEMS]:
+        if document.group != group:
+            group = document.group
+            lines.append(f"{DOCUMENT_GROUP_LABELS.get(group, group)}:")
+        quantity = f" – {document.quantity_text}" if document.quantity_text else ""
+        template = f" (mẫu: {document.template})" if document.template else ""
+        shown += 1
+        lines.append(f"{shown}. {_cut(document.name, 200)}{quantity}{template}")
+    return lines + _more(len(procedure.documents), shown)
+
+
+def fee(procedure: Procedure) -> list[str]:
+    if not procedure.channels:
+        return [UNKNOWN]
+    return ["Phí, lệ phí:"] + [
+        f"- {CHANNEL_LABELS.get(c.channel, c.channel_text)}: {_cut(format_fee(c), 300)}" for c in procedure.channels
+    ]
+
+
+def duration(procedure: Procedure) -> list[str]:
+    if not procedure.channels:
+        return [UNKNOWN]
+    return ["Thời hạn giải quyết:"] + [
+        f"- {CHANNEL_LABELS.get(c.channel, c.channel_text)}: {format_time(c)}" for c in procedure.channels
+    ]
+
+
+def where(procedure: Procedure) -> list[str]:
+    lines = []
+    if procedure.competent_agency:
+        lines.append(f"Cơ quan có thẩm quyền: {_cut(procedure.competent_agency, 300)}")
+    if procedure.executing_agency:
+        lines.append(f"Cơ quan thực hiện: {_cut(procedure.executing_agency, 300)}")
+    if procedure.receiving_address:
+        lines.append(f"Địa chỉ tiếp nhận: {_cut(procedure.receiving_address, 300)}")
+    return lines or [UNKNOWN]
+
+
+def steps(procedure: Procedure) -> list[str]:
+    if not procedure.steps:
+        return [_cut(procedure.steps_text)] if procedure.steps_text else [UNKNOWN]
+    shown = procedure.steps[:6]
+    return ["Trình tự thực hiện:"] + [_cut(step, 300) for step in shown] + _more(len(procedure.steps), len(shown))
+
+
+def online(procedure: Procedure) -> list[str]:
+    kinds = {c.channel for c in procedure.channels}
+    if not kinds:
+        return [UNKNOWN]
+    if "truc_tuyen" in kinds:
+        first = "Thủ tục này nộp trực tuyến được."
+    else:
+        first = "Theo dữ liệu công bố, thủ tục này chưa nộp trực tuyến được."
+    labels = ", ".join(CHANNEL_LABELS.get(c.channel, c.channel_text) for c in procedure.channels)
+    return [first, f"Các cách nộp: {labels}."]
+
+
+def requirements(procedure: Procedure) -> list[str]:
+    if procedure.conditions:
+        return ["Yêu cầu, điều kiện:", _cut(procedure.conditions)]
+    return ["Theo dữ liệu công bố, thủ tục này không có yêu cầu, điều kiện riêng."]
+
+
+def result(procedure: Procedure) -> list[str]:
+    names = [str(r.get("name")) for r in procedure.results if r.get("name")]
+    if not names:
+        return [_cut(procedure.results_text)] if procedure.results_text else [UNKNOWN]
+    return ["Kết quả bạn nhận được:"] + [f"- {_cut(name, 200)}" for name in names[:MAX_ITEMS]]
+
+
+def legal_basis(procedure: Procedure) -> list[str]:
+    if not procedure.legal_bases:
+        return [_cut(procedure.legal_bases_text)] if procedure.legal_bases_text else [UNKNOWN]
+    shown = procedure.legal_bases[:MAX_ITEMS]
+    lines = [f"- {' '.join(filter(None, [b.title, b.code]))}" for b in shown]
+    return ["Căn cứ pháp lý:", *lines, *_more(len(procedure.legal_bases), len(shown))]
+
+
+def overview(procedure: Procedure) -> list[str]:
+    lines = [f"Lĩnh vực: {procedure.sector}"] if procedure.sector else []
+    if procedure.executing_agency:
+        lines.append(f"Cơ quan thực hiện: {_cut(procedure.executing_agency, 200)}")
+    for channel in procedure.channels:
+        label = CHANNEL_LABELS.get(channel.channel, channel.channel_text)
+        lines.append(f"- {label}: {format_time(channel)}; phí: {_cut(format_fee(channel), 120)}")
+    return lines or [UNKNOWN]
+
+
+SECTIONS: dict[str, Callable[[Procedure], list[str]]] = {
+    "documents": documents,
+    "fee": fee,
+    "duration": duration,
+    "where": where,
+    "steps": steps,
+    "online": online,
+    "requirements": requirements,
+    "result": result,
+    "legal_basis": legal_basis,
+    "overview": overview,
+}
+
+
+def follow_up_buttons(procedure: Procedure, except_intent: str | None = None) -> list[dict[str, str]]:
+    """Quick replies for the other aspects of the same procedure."""
+    buttons = [
+        {"title": label, "payload": f'/{intent}{{"procedure_code": "{procedure.code}"}}'}
+        for label, intent in FOLLOW_UPS
+        if intent != except_intent
+    ]
+    return [*buttons, {"title": "Hỏi thủ tục khác", "payload": "/greet"}]
+
+
+def answer(procedure: Procedure, intent: str) -> Answer:
+    """The answer to ``intent`` about ``procedure``, with its quick replies."""
+    body = SECTIONS[ASPECT_BY_INTENT.get(intent, "overview")](procedure)
+    lines = [title(procedure), *body]
+    if procedure.url:
+        lines.append(f"Chi tiết: {procedure.url}")
+    return Answer("\n".join(lines), follow_up_buttons(procedure, intent))

@@ -1,0 +1,107 @@
+"""Answer questions about procedures, and suggest procedures for a situation."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from actions import answers, messages
+from actions.resolution import resolve
+from knowledge.catalog import get_catalog
+from knowledge.db import make_engine, make_session_factory
+from knowledge.models import Procedure
+from knowledge.search import SearchResult
+from knowledge.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+@lru_cache(maxsize=1)
+def sessions() -> sessionmaker[Session]:
+    """The action server's session factory, made on first use."""
+    return make_session_factory(make_engine(get_settings().database_url))
+
+
+def load_procedure(code: str) -> Procedure | None:
+    """A procedure with everything an answer needs, or None."""
+    statement = (
+        select(Procedure)
+        .where(Procedure.code == code, Procedure.is_active.is_(True))
+        .options(
+            selectinload(Procedure.channels),
+            selectinload(Procedure.documents),
+            selectinload(Procedure.legal_bases),
+        )
+    )
+    with sessions()() as session:
+        return session.scalars(statement).first()
+
+
+def choice_buttons(result: SearchResult, intent: str) -> list[dict[str, str]]:
+    """One button per candidate; a click asks ``intent`` about that code."""
+    return [
+        {"title": candidate.name[:80], "payload": f'/{intent}{{"procedure_code": "{candidate.code}"}}'}
+        for candidate in result.candidates[:5]
+    ]
+
+
+class ActionAnswerProcedure(Action):
+    """Resolve the procedure asked about and answer the asked aspect."""
+
+    def name(self) -> str:
+        return "action_answer_procedure"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or "ask_overview"
+        text = tracker.latest_message.get("text") or ""
+        entities = tracker.latest_message.get("entities") or []
+        chosen = next((e.get("value") for e in entities if e.get("entity") == "procedure_code"), None)
+        current = tracker.get_slot("procedure_code")
+
+        code = chosen
+        if code is None and not any(e.get("entity") == "procedure" for e in entities) and current:
+            # A follow-up ("còn lệ phí thì sao?") is about the procedure in focus.
+            code = current
+        if code is None:
+            result = resolve(text, entities)
+            if not result.candidates:
+                dispatcher.utter_message(text=messages.NO_PROCEDURE_FOUND, buttons=messages.NO_MATCH_BUTTONS)
+                return []
+            if not result.clear and len(result.candidates) > 1:
+                dispatcher.utter_message(text=messages.WHICH_PROCEDURE, buttons=choice_buttons(result, intent))
+                return []
+            code = result.candidates[0].code
+
+        procedure = load_procedure(str(code))
+        if procedure is None:
+            dispatcher.utter_message(text=messages.NO_PROCEDURE_FOUND, buttons=messages.NO_MATCH_BUTTONS)
+            return [SlotSet("procedure_code", None)]
+        reply = answers.answer(procedure, intent)
+        dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
+        return [SlotSet("procedure_code", procedure.code)]
+
+
+class ActionFindProcedure(Action):
+    """Suggest the procedures that fit a situation the citizen describes."""
+
+    def name(self) -> str:
+        return "action_find_procedure"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        result = get_catalog().search(text, 5)
+        if not result.candidates:
+            dispatcher.utter_message(text=messages.NO_PROCEDURE_FOUND, buttons=messages.NO_MATCH_BUTTONS)
+            return []
+        dispatcher.utter_message(text=messages.SITUATION_CANDIDATES, buttons=choice_buttons(result, "ask_overview"))
+        return []
