@@ -10,8 +10,12 @@ export RASA_PORT ?= 5005
 export ACTIONS_PORT ?= 5055
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 export PYTHONDONTWRITEBYTECODE := 1
+# The knowledge-base tests run a second time on this PostgreSQL (see `test`).
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: help envs train run test lint typecheck evaluate bench lock clean
+SEED := $(wildcard knowledge/data/*.jsonl.xz knowledge/data/aliases.yml)
+
+.PHONY: help envs db train run test lint typecheck evaluate bench lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -20,10 +24,18 @@ envs: ## create or refresh .venvs/engine and .venvs/app from their lock files
 	@scripts/ensure_env.sh engine
 	@scripts/ensure_env.sh app
 
+db: envs ## migrate the knowledge base and import the seed when it is new or changed
+	@$(APP)/python -m knowledge migrate
+	@if [ -n "$$DATABASE_URL" ] || [ ! -f var/tthc.db ] || [ ! -f var/seed.stamp ] || \
+	    [ -n "$$(find $(SEED) -newer var/seed.stamp)" ]; then \
+	  $(APP)/python -m knowledge import && \
+	  { [ "$${SEED_DEMO:-1}" = 0 ] || $(APP)/python -m knowledge seed-demo; } && touch var/seed.stamp; \
+	else echo "==> knowledge base up to date with knowledge/data/"; fi
+
 train: envs ## train var/models/tthc.tar.gz if it is missing or stale
 	@$(APP)/python -m nlu.engine train
 
-run: envs train ## start every process (Rasa, action server) under one supervisor
+run: envs db train ## start every process (Rasa, action server) under one supervisor
 	@echo "==> Rasa REST on http://127.0.0.1:$(RASA_PORT)/webhooks/rest/webhook, actions on :$(ACTIONS_PORT); Ctrl-C stops all"
 	@$(APP)/honcho start -f Procfile; status=$$?; \
 	  if [ $$status -ne 0 ] && [ $$status -ne 130 ]; then \
@@ -37,11 +49,16 @@ lint: envs ## ruff lint and format check
 typecheck: envs ## mypy over the app environment's packages
 	@$(APP)/mypy
 
-test: envs lint typecheck train ## lint, types, unit, integration and NLU gate tests
-	@$(ENGINE)/python -m pytest -q -p no:cacheprovider tests/engine
+test: envs lint typecheck train ## lint, types, unit and integration tests, the NLU and search gates
+	@$(ENGINE)/python -m pytest tests/engine
+	@if $(APP)/python -c "import sys, psycopg; psycopg.connect('$(subst postgresql+psycopg,postgresql,$(TEST_POSTGRES_URL))', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "==> knowledge-base tests on PostgreSQL"; \
+	  TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)" $(APP)/python -m pytest tests/knowledge; \
+	elif [ "$$CI" = true ]; then echo "error: PostgreSQL is not reachable at $(TEST_POSTGRES_URL)"; exit 1; \
+	else echo "warning: PostgreSQL not reachable at $(TEST_POSTGRES_URL): knowledge tests run on SQLite only"; fi
 	@$(APP)/python -m pytest
 
-evaluate: envs train ## NLU report: make evaluate DATA=file.jsonl [JSON=report.json] [CONFIG=config.yml]
+evaluate: envs db train ## NLU report: make evaluate DATA=file.jsonl [JSON=report.json] [CONFIG=config.yml]
 	@test -n "$(DATA)" || { echo "usage: make evaluate DATA=path.jsonl [JSON=report.json] [CONFIG=nlu/config_baseline.yml]"; exit 2; }
 	@$(APP)/python -m nlu.evaluate "$(DATA)" $(if $(JSON),--json "$(JSON)") $(if $(CONFIG),--config "$(CONFIG)")
 

@@ -86,7 +86,8 @@ def fee(procedure: Procedure) -> list[str]:
     if not procedure.channels:
         return [UNKNOWN]
     return ["Phí, lệ phí:"] + [
-        f"- {CHANNEL_LABELS.get(c.channel, c.channel_text)}: {_cut(format_fee(c), 300)}" for c in procedure.channels
+        f"- {CHANNEL_LABELS.get(c.channel, c.channel_text)}: {_cut(format_fee(c), 300)}"
+        for c in procedure.channels
     ]
 
 
@@ -113,7 +114,11 @@ def steps(procedure: Procedure) -> list[str]:
     if not procedure.steps:
         return [_cut(procedure.steps_text)] if procedure.steps_text else [UNKNOWN]
     shown = procedure.steps[:6]
-    return ["Trình tự thực hiện:"] + [_cut(step, 300) for step in shown] + _more(len(procedure.steps), len(shown))
+    return (
+        ["Trình tự thực hiện:"]
+        + [_cut(step, 300) for step in shown]
+        + _more(len(procedure.steps), len(shown))
+    )
 
 
 def online(procedure: Procedure) -> list[str]:

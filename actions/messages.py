@@ -12,11 +12,28 @@ BUTTON_DOSSIER = "Tra cứu hồ sơ"
 
 NO_PROCEDURE_FOUND = (
     "Tôi chưa tìm thấy thủ tục phù hợp với câu hỏi. Bạn thử nêu tên thủ tục cụ thể hơn, ví dụ "
-    "\"cấp đổi thẻ căn cước\", \"đăng ký thường trú\", \"cấp giấy phép xây dựng\"; hoặc gặp cán bộ để được hỗ trợ."
+    '"cấp đổi thẻ căn cước", "đăng ký thường trú", "cấp giấy phép xây dựng"; hoặc gặp cán bộ để được hỗ trợ.'
 )
 NO_MATCH_BUTTONS = [
     {"title": BUTTON_HANDOFF, "payload": "/human_handoff"},
     {"title": BUTTON_DOSSIER, "payload": "/check_dossier_status"},
 ]
 WHICH_PROCEDURE = "Có một vài thủ tục gần với câu hỏi của bạn. Bạn hỏi về thủ tục nào?"
-SITUATION_CANDIDATES = "Với trường hợp của bạn, có thể bạn cần một trong các thủ tục sau. Chọn một thủ tục để xem chi tiết:"
+SITUATION_CANDIDATES = (
+    "Với trường hợp của bạn, có thể bạn cần một trong các thủ tục sau. Chọn một thủ tục để xem chi tiết:"
+)
+
+DOSSIER_BAD_CODE = (
+    "Mã hồ sơ chưa đúng định dạng. Mã nằm trên giấy biên nhận, có dạng 000.00.04.H51-240315-0012. "
+    'Bạn vui lòng nhập lại (hoặc gõ "thôi" để dừng tra cứu).'
+)
+DOSSIER_BAD_DIGITS = "Vui lòng nhập đúng 4 chữ số cuối của số điện thoại đã đăng ký khi nộp hồ sơ."
+DOSSIER_REFUSED = (
+    "Mã hồ sơ hoặc 4 số cuối điện thoại không khớp. Bạn kiểm tra lại giấy biên nhận rồi tra cứu lại; "
+    "nếu vẫn không được, hãy gặp cán bộ để được hỗ trợ."
+)
+DOSSIER_LOCKED = (
+    "Bạn đã nhập sai quá nhiều lần. Để bảo vệ thông tin hồ sơ, việc tra cứu tạm khóa trong 1 giờ. "
+    "Bạn có thể gặp cán bộ hoặc mang giấy biên nhận đến bộ phận một cửa."
+)
+DOSSIER_LATE = "Hồ sơ đã quá hạn {days} ngày. Chúng tôi thành thật xin lỗi vì sự chậm trễ này."

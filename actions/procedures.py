@@ -22,6 +22,7 @@ from knowledge.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
+
 @lru_cache(maxsize=1)
 def sessions() -> sessionmaker[Session]:
     """The action server's session factory, made on first use."""
@@ -76,7 +77,9 @@ class ActionAnswerProcedure(Action):
                 dispatcher.utter_message(text=messages.NO_PROCEDURE_FOUND, buttons=messages.NO_MATCH_BUTTONS)
                 return []
             if not result.clear and len(result.candidates) > 1:
-                dispatcher.utter_message(text=messages.WHICH_PROCEDURE, buttons=choice_buttons(result, intent))
+                dispatcher.utter_message(
+                    text=messages.WHICH_PROCEDURE, buttons=choice_buttons(result, intent)
+                )
                 return []
             code = result.candidates[0].code
 
@@ -103,5 +106,7 @@ class ActionFindProcedure(Action):
         if not result.candidates:
             dispatcher.utter_message(text=messages.NO_PROCEDURE_FOUND, buttons=messages.NO_MATCH_BUTTONS)
             return []
-        dispatcher.utter_message(text=messages.SITUATION_CANDIDATES, buttons=choice_buttons(result, "ask_overview"))
+        dispatcher.utter_message(
+            text=messages.SITUATION_CANDIDATES, buttons=choice_buttons(result, "ask_overview")
+        )
         return []

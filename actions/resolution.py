@@ -38,6 +38,6 @@ def resolve(text: str, entities: Iterable[dict[str, Any]], search: Search | None
     return run(text, CANDIDATES)
 
 
-def rank_codes_for_parse(text: str, parse: dict[str, Any]) -> list[str]:
+def rank_codes_for_parse(text: str, parse: dict[str, Any], search: Search | None = None) -> list[str]:
     """Procedure codes, best first, for a ``/model/parse`` answer (evaluation)."""
-    return [c.code for c in resolve(text, parse.get("entities") or []).candidates]
+    return [c.code for c in resolve(text, parse.get("entities") or [], search).candidates]

@@ -68,8 +68,12 @@ def knowledge_version(session: Session) -> tuple[Any, ...]:
 class Catalog:
     """Search over the knowledge base that follows its changes."""
 
-    def __init__(self, sessions: sessionmaker[Session], province_levels: tuple[str, ...],
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        province_levels: tuple[str, ...],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._index = LiveIndex(self._load, province_levels)

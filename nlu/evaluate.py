@@ -4,8 +4,8 @@
     python -m nlu.evaluate DATA [--json REPORT] [--config CONFIG]
 
 Each input line is ``{"text": ..., "intent": ..., "procedure_code": ...}``;
-``procedure_code`` is optional (one code or a list of acceptable codes), other
-keys are ignored. The model for ``--config`` (default ``config.yml``) is
+``intent`` and ``procedure_code`` (one code or a list of acceptable codes) are
+each optional, other keys are ignored. The model for ``--config`` (default ``config.yml``) is
 trained first if it is missing or stale, served by a Rasa server on loopback,
 and asked ``/model/parse`` for every text.
 
@@ -40,7 +40,7 @@ class Item:
     """One labelled test question."""
 
     text: str
-    intent: str
+    intent: str | None
     codes: tuple[str, ...] = ()
 
 
@@ -61,11 +61,11 @@ def load_items(path: Path) -> list[Item]:
         if not line.strip():
             continue
         record = json.loads(line)
-        if "text" not in record or "intent" not in record:
-            raise ValueError(f"{path}:{number}: needs 'text' and 'intent'")
+        if "text" not in record or not ("intent" in record or "procedure_code" in record):
+            raise ValueError(f"{path}:{number}: needs 'text' and 'intent' or 'procedure_code'")
         code = record.get("procedure_code")
         codes = tuple(code) if isinstance(code, list) else ((code,) if code else ())
-        items.append(Item(text=record["text"], intent=record["intent"], codes=codes))
+        items.append(Item(text=record["text"], intent=record.get("intent"), codes=codes))
     return items
 
 
@@ -87,10 +87,11 @@ def _f1(precision: float, recall: float) -> float:
 
 
 def intent_report(predictions: Sequence[Prediction]) -> dict[str, Any]:
-    """Accuracy, macro-F1, per-intent scores and confusions."""
-    gold = Counter(p.item.intent for p in predictions)
+    """Accuracy, macro-F1, per-intent scores and confusions (labelled items only)."""
+    predictions = [p for p in predictions if p.item.intent is not None]
+    gold = Counter(str(p.item.intent) for p in predictions)
     predicted = Counter(p.intent for p in predictions)
-    correct = Counter(p.item.intent for p in predictions if p.intent == p.item.intent)
+    correct = Counter(str(p.item.intent) for p in predictions if p.intent == p.item.intent)
     per_intent = {}
     for intent in sorted(gold):
         precision = correct[intent] / predicted[intent] if predicted[intent] else 0.0
@@ -125,7 +126,12 @@ def intent_report(predictions: Sequence[Prediction]) -> dict[str, Any]:
             for (gold_intent, predicted_intent), count in confusions.most_common(15)
         ],
         "errors": [
-            {"text": p.item.text, "gold": p.item.intent, "predicted": p.intent, "confidence": round(p.confidence, 3)}
+            {
+                "text": p.item.text,
+                "gold": p.item.intent,
+                "predicted": p.intent,
+                "confidence": round(p.confidence, 3),
+            }
             for p in predictions
             if p.intent != p.item.intent
         ],
@@ -154,12 +160,10 @@ def procedure_report(predictions: Sequence[Prediction], resolve: Resolver) -> di
     }
 
 
-def default_resolver() -> Resolver | None:
-    """The action server's resolver, when the knowledge base is available."""
-    try:
-        from actions.resolution import rank_codes_for_parse
-    except ImportError:
-        return None
+def default_resolver() -> Resolver:
+    """The action server's resolver over the configured knowledge base."""
+    from actions.resolution import rank_codes_for_parse
+
     return rank_codes_for_parse
 
 
@@ -183,7 +187,9 @@ def evaluate(items: Sequence[Item], url: str, token: str, resolve: Resolver | No
 
 def print_report(report: dict[str, Any], title: str) -> None:
     """Human-readable summary on the terminal."""
-    print(f"\n== {title}: {report['n']} items")
+    print(f"\n== {title}: {report['n']} items with an intent")
+    if not report["n"]:
+        report = {**report, "per_intent": {}, "confusions": []}
     print(f"intent accuracy   {report['intent_accuracy']:.3f}")
     print(f"macro-F1          {report['macro_f1']:.3f}")
     for key in ("with", "without"):

@@ -1,0 +1,157 @@
+"""Where a citizen's dossier stands: receipt code, proof of ownership, answer.
+
+The form asks for the receipt code, then for the last 4 digits of the
+applicant's phone number. The dossier is shown only when both match; a wrong
+pair is refused without saying whether the code exists, and 5 failed proofs
+within an hour lock the lookup for that conversation.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from actions import messages
+from actions.procedures import sessions
+from knowledge.messages import STATUS_LABELS
+from knowledge.models import Dossier
+from knowledge.settings import get_settings
+from knowledge.verification import verify_secret
+
+logger = logging.getLogger(__name__)
+
+MAX_FAILURES = 5
+LOCK_WINDOW_S = 3600.0
+_GROUPS = re.compile(r"[0-9A-Za-z]+")
+
+
+def normalize_receipt_code(text: str, pattern: str | None = None) -> str | None:
+    """The receipt code as the one-stop system writes it, or None if it is not one.
+
+    Accepts lower case, spaces or missing separators between the parts:
+    "000.00.04.h51 200221 0001" -> "000.00.04.H51-200221-0001".
+    """
+    pattern = pattern or get_settings().receipt_code_pattern
+    text = text.strip().upper()[:100]
+    candidates = [re.sub(r"\s+", "", text), re.sub(r"\s+", "-", text)]
+    groups = _GROUPS.findall(text)
+    if len(groups) >= 6:
+        candidates.append(".".join(groups[:-2]) + "-" + "-".join(groups[-2:]))
+    for candidate in candidates:
+        if re.fullmatch(pattern, candidate):
+            return candidate
+    match = re.search(pattern, text)
+    return match.group(0) if match else None
+
+
+def mask_name(name: str) -> str:
+    """ "Nguyễn Văn An" -> "N***** V** A*": only the initials show."""
+    return " ".join(word[0] + "*" * (len(word) - 1) for word in name.split())
+
+
+def _date(value: datetime | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else "chưa có"
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def describe(dossier: Dossier, now: datetime | None = None) -> str:
+    """The dossier's situation in plain Vietnamese, the applicant's name masked."""
+    now = now or datetime.now(UTC)
+    lines = [
+        f"Hồ sơ {dossier.receipt_code} của {mask_name(dossier.applicant_name)}",
+        f"Thủ tục: {dossier.procedure.name}",
+        f"Tình trạng: {STATUS_LABELS.get(dossier.status, dossier.status)}",
+    ]
+    if dossier.current_step:
+        lines.append(f"Bước hiện tại: {dossier.current_step}")
+    if dossier.procedure.executing_agency:
+        lines.append(f"Cơ quan giải quyết: {dossier.procedure.executing_agency}")
+    lines.append(f"Ngày tiếp nhận: {_date(dossier.received_at)}; hẹn trả: {_date(dossier.due_at)}")
+    finished = dossier.status in ("ready", "returned", "rejected")
+    if dossier.due_at and not finished and _aware(dossier.due_at) < now:
+        days = (now - _aware(dossier.due_at)).days
+        lines.append(messages.DOSSIER_LATE.format(days=max(days, 1)))
+    if dossier.status == "needs_supplement" and dossier.supplement_request:
+        lines.append("Giấy tờ cần bổ sung:")
+        lines.extend(f"- {item}" for item in dossier.supplement_request)
+    if dossier.status == "ready" and dossier.pickup_place:
+        lines.append(f"Nơi nhận kết quả: {dossier.pickup_place}")
+    return "\n".join(lines)
+
+
+def recent_failures(tracker: Tracker, now: float) -> list[float]:
+    """Failed proofs of this conversation within the lock window."""
+    stamps = tracker.get_slot("dossier_failures") or []
+    return [float(t) for t in stamps if now - float(t) < LOCK_WINDOW_S]
+
+
+class ValidateDossierForm(FormValidationAction):
+    """Normalise the receipt code; accept exactly 4 digits as the proof."""
+
+    def name(self) -> str:
+        return "validate_dossier_form"
+
+    def validate_receipt_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        code = normalize_receipt_code(str(value or ""))
+        if code is None:
+            dispatcher.utter_message(text=messages.DOSSIER_BAD_CODE)
+            return {"receipt_code": None}
+        return {"receipt_code": code}
+
+    def validate_phone_last4(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        digits = re.sub(r"\D", "", str(value or ""))
+        if len(digits) != 4 or len(str(value).strip()) > 20:
+            dispatcher.utter_message(text=messages.DOSSIER_BAD_DIGITS)
+            return {"phone_last4": None}
+        return {"phone_last4": digits}
+
+
+class ActionCheckDossier(Action):
+    """Show the dossier to its owner, refuse anyone else."""
+
+    def name(self) -> str:
+        return "action_check_dossier"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        now = time.time()
+        failures = recent_failures(tracker, now)
+        clear = [SlotSet("receipt_code", None), SlotSet("phone_last4", None)]
+        if len(failures) >= MAX_FAILURES:
+            dispatcher.utter_message(text=messages.DOSSIER_LOCKED, buttons=messages.NO_MATCH_BUTTONS)
+            return clear
+        code, digits = tracker.get_slot("receipt_code"), tracker.get_slot("phone_last4")
+        if not code or not digits:
+            return clear
+        statement = (
+            select(Dossier).where(Dossier.receipt_code == code).options(selectinload(Dossier.procedure))
+        )
+        with sessions()() as session:
+            dossier = session.scalars(statement).first()
+            if dossier is None or not verify_secret(str(digits), dossier.verification_hash):
+                logger.info("dossier lookup refused (%d recent failures)", len(failures) + 1)
+                dispatcher.utter_message(text=messages.DOSSIER_REFUSED)
+                return [*clear, SlotSet("dossier_failures", [*failures, now])]
+            text = describe(dossier)
+        dispatcher.utter_message(
+            text=text, buttons=[{"title": messages.BUTTON_HANDOFF, "payload": "/human_handoff"}]
+        )
+        return clear

@@ -1,0 +1,333 @@
+"""Staff command line: ``python -m knowledge <command>``.
+
+Every command migrates the database first. One function per command, each
+registered in ``COMMANDS`` with the function that declares its arguments.
+Another module can add commands without touching this one: every module
+named in ``EXTENSIONS`` that exists is imported and its
+``register(commands: list[Command]) -> None`` is called (the procedure
+search adds ``search`` this way, from ``knowledge/search_cli.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from knowledge import aliases as alias_store
+from knowledge import messages
+from knowledge.db import make_engine, make_session_factory, session_scope
+from knowledge.demo import seed_demo
+from knowledge.export import export_procedures
+from knowledge.importer import import_files
+from knowledge.migrate import upgrade
+from knowledge.models import (
+    Agency,
+    Alias,
+    Dossier,
+    Faq,
+    LegalBasis,
+    Procedure,
+    RequiredDocument,
+    SubmissionChannel,
+)
+from knowledge.settings import VAR_DIR, get_settings
+from knowledge.show import render_procedure
+from knowledge.sources import SEED_FILES
+
+logger = logging.getLogger(__name__)
+
+EXTENSIONS: tuple[str, ...] = ("knowledge.search_cli",)
+
+
+@dataclass
+class Context:
+    """What a command works with."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+    out: TextIO
+    report_dir: Path
+
+
+Handler = Callable[[argparse.Namespace, Context], int]
+Configure = Callable[[argparse.ArgumentParser], None]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its name, help line, argument declaration and handler."""
+
+    name: str
+    help: str
+    configure: Configure
+    run: Handler
+
+
+def _no_arguments(_parser: argparse.ArgumentParser) -> None:
+    return None
+
+
+# ----------------------------------------------------------------------- import
+
+
+def configure_import(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE", help=messages.HELP_IMPORT_FILES)
+    parser.add_argument("--aliases", action="store_true", help=messages.HELP_IMPORT_ALIASES)
+
+
+def run_import(args: argparse.Namespace, ctx: Context) -> int:
+    """Import files (default: the project's seed), print and save the report."""
+    files: list[Path] = list(args.files) or list(SEED_FILES)
+    with session_scope(ctx.sessions) as session:
+        report = import_files(session, files)
+        if not args.files or args.aliases:
+            seeded = alias_store.seed(session)
+            report.aliases = {
+                "aliases": seeded.aliases,
+                "created": seeded.created,
+                "links_added": seeded.links_added,
+                "kept_removed": seeded.kept_removed,
+                "missing_codes": seeded.missing_codes,
+            }
+    print(report.summary(), file=ctx.out)
+    if report.aliases:
+        print(
+            messages.ALIASES_SEEDED.format(
+                aliases=report.aliases["aliases"],
+                created=report.aliases["created"],
+                links=report.aliases["links_added"],
+            ),
+            file=ctx.out,
+        )
+        missing = sum(len(codes) for codes in report.aliases["missing_codes"].values())
+        if missing:
+            print(messages.ALIASES_MISSING.format(count=missing), file=ctx.out)
+    path = report.save(ctx.report_dir)
+    print(messages.REPORT_SAVED.format(path=path), file=ctx.out)
+    return 0
+
+
+# ------------------------------------------------------------------------- show
+
+
+def configure_show(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("code", help=messages.HELP_CODE)
+    parser.add_argument("--json", action="store_true", help="in ra dạng JSON (như lệnh export)")
+
+
+def run_show(args: argparse.Namespace, ctx: Context) -> int:
+    """Print one procedure."""
+    with ctx.sessions() as session:
+        procedure = session.scalar(
+            select(Procedure)
+            .where(Procedure.code == args.code)
+            .options(
+                selectinload(Procedure.channels),
+                selectinload(Procedure.documents),
+                selectinload(Procedure.legal_bases),
+                selectinload(Procedure.aliases),
+            )
+        )
+        if procedure is None:
+            print(messages.NOT_FOUND.format(code=args.code), file=ctx.out)
+            return 1
+        if args.json:
+            from knowledge.export import procedure_record
+
+            print(json.dumps(procedure_record(procedure), ensure_ascii=False, indent=2), file=ctx.out)
+        else:
+            print(render_procedure(procedure), file=ctx.out)
+    return 0
+
+
+# ------------------------------------------------------------------------ stats
+
+
+def run_stats(_args: argparse.Namespace, ctx: Context) -> int:
+    """Print counts of what the knowledge base holds."""
+    with ctx.sessions() as session:
+
+        def count(model: type, *where: object) -> int:
+            return session.scalar(select(func.count()).select_from(model).where(*where)) or 0  # type: ignore[arg-type]
+
+        lines = [
+            f"Thủ tục: {count(Procedure)} (đang dùng {count(Procedure, Procedure.is_active.is_(True))})",
+            f"  Cấp bộ {count(Procedure, Procedure.level_ministry.is_(True))}, "
+            f"cấp tỉnh {count(Procedure, Procedure.level_province.is_(True))}, "
+            f"cấp xã {count(Procedure, Procedure.level_commune.is_(True))}, "
+            f"cơ quan khác {count(Procedure, Procedure.level_other.is_(True))}",
+            f"  Do cán bộ chỉnh sửa: {sum(1 for f in session.scalars(select(Procedure.edited_fields)) if f)}",
+            f"Cách thức nộp: {count(SubmissionChannel)} dòng; thành phần hồ sơ: {count(RequiredDocument)}; "
+            f"căn cứ pháp lý: {count(LegalBasis)}",
+            f"Tên gọi khác: {count(Alias, Alias.is_active.is_(True))}",
+            f"Cơ quan: {count(Agency)}; câu hỏi thường gặp: {count(Faq)}",
+            f"Hồ sơ: {count(Dossier)}",
+        ]
+        by_status = session.execute(select(Dossier.status, func.count()).group_by(Dossier.status)).all()
+        for status, number in sorted(by_status):
+            lines.append(f"  {messages.STATUS_LABELS.get(status, status)}: {number}")
+        by_ministry = session.execute(
+            select(Procedure.ministry, func.count())
+            .group_by(Procedure.ministry)
+            .order_by(func.count().desc())
+        ).all()
+        lines.append("Theo danh mục nguồn: " + ", ".join(f"{m or '-'} {n}" for m, n in by_ministry))
+    print("\n".join(lines), file=ctx.out)
+    return 0
+
+
+# ------------------------------------------------------------------------ alias
+
+
+def configure_alias(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="alias_command", required=True)
+    add = actions.add_parser("add", help=messages.HELP_ALIAS_ADD)
+    add.add_argument("text", help=messages.HELP_ALIAS_TEXT)
+    add.add_argument("codes", nargs="+", help=messages.HELP_ALIAS_CODES)
+    listing = actions.add_parser("list", help=messages.HELP_ALIAS_LIST)
+    listing.add_argument("--code", help=messages.HELP_CODE)
+    listing.add_argument("--all", action="store_true", help="gồm cả tên gọi đã gỡ")
+    remove = actions.add_parser("remove", help=messages.HELP_ALIAS_REMOVE)
+    remove.add_argument("text", help=messages.HELP_ALIAS_TEXT)
+    remove.add_argument("codes", nargs="*", help=messages.HELP_ALIAS_CODES)
+
+
+def run_alias(args: argparse.Namespace, ctx: Context) -> int:
+    """Add, list or remove aliases."""
+    with session_scope(ctx.sessions) as session:
+        if args.alias_command == "add":
+            try:
+                alias = alias_store.add(session, args.text, args.codes)
+            except LookupError as error:
+                print(messages.UNKNOWN_CODES.format(codes=error), file=ctx.out)
+                return 1
+            codes = ", ".join(p.code for p in alias.procedures)
+            print(messages.ALIAS_ADDED.format(text=alias.text, codes=codes), file=ctx.out)
+            return 0
+        if args.alias_command == "remove":
+            if not alias_store.remove(session, args.text, args.codes or None):
+                print(messages.ALIAS_UNKNOWN.format(text=args.text), file=ctx.out)
+                return 1
+            print(messages.ALIAS_REMOVED.format(text=args.text), file=ctx.out)
+            return 0
+        found = alias_store.list_aliases(session, code=args.code, include_inactive=args.all)
+        if not found:
+            print(messages.NO_ALIASES, file=ctx.out)
+        for alias in found:
+            state = "" if alias.is_active else " (đã gỡ)"
+            codes = ", ".join(p.code for p in alias.procedures)
+            print(f"{alias.text}{state}: {codes}", file=ctx.out)
+    return 0
+
+
+# ----------------------------------------------------------------------- export
+
+
+def configure_export(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", type=Path, help=messages.HELP_EXPORT_OUTPUT)
+    parser.add_argument("--code", action="append", help=messages.HELP_CODE)
+
+
+def run_export(args: argparse.Namespace, ctx: Context) -> int:
+    """Write the knowledge base as JSON Lines."""
+    with ctx.sessions() as session:
+        if args.output is None:
+            export_procedures(session, ctx.out, args.code)
+            return 0
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        with args.output.open("w", encoding="utf-8") as handle:
+            count = export_procedures(session, handle, args.code)
+    print(messages.EXPORTED.format(count=count, path=args.output), file=ctx.out)
+    return 0
+
+
+# -------------------------------------------------------------- seed-demo, migrate
+
+
+def run_seed_demo(_args: argparse.Namespace, ctx: Context) -> int:
+    """Create the fictitious demo dossiers."""
+    try:
+        with session_scope(ctx.sessions) as session:
+            created, existing = seed_demo(session)
+    except LookupError:
+        print(messages.DEMO_NO_PROCEDURES, file=ctx.out)
+        return 1
+    print(
+        messages.DEMO_DONE.format(created=created, existing=existing, total=created + existing), file=ctx.out
+    )
+    return 0
+
+
+def run_migrate(_args: argparse.Namespace, ctx: Context) -> int:
+    """Nothing more to do: the database was migrated before the command."""
+    print(messages.MIGRATED, file=ctx.out)
+    return 0
+
+
+COMMANDS: list[Command] = [
+    Command("import", messages.HELP_IMPORT, configure_import, run_import),
+    Command("show", messages.HELP_SHOW, configure_show, run_show),
+    Command("stats", messages.HELP_STATS, _no_arguments, run_stats),
+    Command("alias", messages.HELP_ALIAS, configure_alias, run_alias),
+    Command("export", messages.HELP_EXPORT, configure_export, run_export),
+    Command("seed-demo", messages.HELP_SEED_DEMO, _no_arguments, run_seed_demo),
+    Command("migrate", messages.HELP_MIGRATE, _no_arguments, run_migrate),
+]
+
+
+def load_extensions(commands: list[Command]) -> None:
+    """Let the modules of ``EXTENSIONS`` that exist add their commands."""
+    for name in EXTENSIONS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        register = getattr(module, "register", None)
+        if callable(register):
+            register(commands)
+
+
+def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
+    """The argument parser of ``commands``."""
+    parser = argparse.ArgumentParser(prog="python -m knowledge", description=messages.CLI_DESCRIPTION)
+    parser.add_argument("--database", help=messages.HELP_DATABASE)
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in commands:
+        sub = subparsers.add_parser(command.name, help=command.help, description=command.help)
+        command.configure(sub)
+        sub.set_defaults(handler=command.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, report_dir: Path | None = None) -> int:
+    """Run one command; returns the exit status."""
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    commands = list(COMMANDS)
+    load_extensions(commands)
+    args = build_parser(commands).parse_args(argv)
+    engine = make_engine(args.database or settings.database_url)
+    try:
+        upgrade(engine)
+        ctx = Context(
+            engine=engine,
+            sessions=make_session_factory(engine),
+            out=out or sys.stdout,
+            report_dir=report_dir or VAR_DIR,
+        )
+        handler: Handler = args.handler
+        return handler(args, ctx)
+    finally:
+        engine.dispose()

@@ -1,0 +1,131 @@
+"""Vietnamese text the knowledge base shows to people (staff at the console,
+citizens through the actions): labels of codes, and the command line's
+messages. Kept here, not scattered through the logic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+STATUS_LABELS: dict[str, str] = {
+    "received": "Đã tiếp nhận",
+    "in_progress": "Đang giải quyết",
+    "needs_supplement": "Cần bổ sung hồ sơ",
+    "ready": "Đã có kết quả, chờ trả",
+    "returned": "Đã trả kết quả",
+    "rejected": "Từ chối giải quyết",
+    "overdue": "Quá hạn giải quyết",
+}
+CHANNEL_LABELS: dict[str, str] = {
+    "truc_tiep": "Trực tiếp",
+    "truc_tuyen": "Trực tuyến",
+    "buu_chinh": "Qua bưu chính",
+}
+TIME_UNIT_LABELS: dict[str, str] = {
+    "working_days": "ngày làm việc",
+    "days": "ngày",
+    "hours": "giờ",
+    "months": "tháng",
+}
+DOCUMENT_GROUP_LABELS: dict[str, str] = {
+    "submit": "Giấy tờ phải nộp",
+    "present": "Giấy tờ phải xuất trình",
+    "other": "Khác",
+}
+
+# ------------------------------------------------------------------ command line
+
+CLI_DESCRIPTION = "Quản lý cơ sở tri thức thủ tục hành chính (dành cho cán bộ)."
+HELP_IMPORT = "nhập dữ liệu thủ tục từ tệp JSON Lines (.jsonl, .jsonl.xz); không có FILE: nhập dữ liệu gốc"
+HELP_IMPORT_FILES = "tệp cần nhập"
+HELP_IMPORT_ALIASES = "nạp cả danh sách tên gọi khác (mặc định khi nhập dữ liệu gốc)"
+HELP_SHOW = "xem một thủ tục theo mã"
+HELP_CODE = "mã thủ tục, ví dụ 1.001193"
+HELP_STATS = "thống kê cơ sở tri thức"
+HELP_ALIAS = "quản lý tên gọi khác của thủ tục (sổ đỏ, cccd...)"
+HELP_ALIAS_ADD = "thêm tên gọi khác cho một hoặc nhiều thủ tục"
+HELP_ALIAS_LIST = "liệt kê tên gọi khác"
+HELP_ALIAS_REMOVE = "gỡ tên gọi khác (hoặc chỉ gỡ khỏi một số thủ tục)"
+HELP_ALIAS_TEXT = 'tên gọi, ví dụ "sổ đỏ"'
+HELP_ALIAS_CODES = "mã thủ tục"
+HELP_EXPORT = "xuất cơ sở tri thức ra JSON Lines (nhập lại được bằng lệnh import)"
+HELP_EXPORT_OUTPUT = "tệp kết quả (mặc định: in ra màn hình)"
+HELP_SEED_DEMO = "tạo khoảng 40 hồ sơ mẫu (hư cấu) để thử tra cứu"
+HELP_MIGRATE = "cập nhật cấu trúc cơ sở dữ liệu (alembic upgrade head)"
+HELP_DATABASE = "địa chỉ cơ sở dữ liệu (mặc định: DATABASE_URL)"
+
+MIGRATED = "Cơ sở dữ liệu đã ở phiên bản mới nhất."
+NOT_FOUND = "Không tìm thấy thủ tục có mã {code}."
+UNKNOWN_CODES = "Không có thủ tục với mã: {codes}"
+ALIAS_ADDED = 'Đã thêm tên gọi "{text}" cho: {codes}'
+ALIAS_REMOVED = 'Đã gỡ tên gọi "{text}".'
+ALIAS_UNKNOWN = 'Không có tên gọi "{text}".'
+NO_ALIASES = "Chưa có tên gọi nào."
+EXPORTED = "Đã xuất {count} thủ tục vào {path}."
+DEMO_DONE = "Hồ sơ mẫu: {created} tạo mới, {existing} đã có (tổng {total})."
+DEMO_NO_PROCEDURES = 'Chưa có thủ tục nào để gắn hồ sơ mẫu: hãy chạy "python -m knowledge import" trước.'
+REPORT_SAVED = "Báo cáo chi tiết: {path}"
+ALIASES_SEEDED = "Tên gọi khác: {aliases} trong danh sách, {created} tạo mới, {links} liên kết mới."
+ALIASES_MISSING = "  Cảnh báo: {count} mã thủ tục trong danh sách tên gọi không có trong dữ liệu."
+
+_FIELD_LABELS = {
+    "channels": "Cách thức thực hiện",
+    "documents": "Thành phần hồ sơ",
+    "legal_bases": "Căn cứ pháp lý",
+    "steps": "Trình tự thực hiện",
+    "results": "Kết quả",
+}
+_SKIP_LABELS = {
+    "mislabeled": "trang thuộc thủ tục khác (gắn nhầm mã)",
+    "duplicate_code_in_input": "trùng mã trong dữ liệu nhập",
+    "unknown_format": "không đúng định dạng",
+    "missing_code_or_name": "thiếu mã hoặc tên",
+}
+
+
+def import_summary(report: dict[str, Any]) -> str:
+    """The import report as a few readable lines."""
+    records = report["records"]
+    lines = [
+        f"Đã nhập {records['imported']} thủ tục trong {report['duration_seconds']} giây "
+        f"({records['created']} mới, {records['updated']} cập nhật, {records['unchanged']} không đổi; "
+        f"đã đọc {records['read']} bản ghi).",
+    ]
+    for reason, count in records["skipped"].items():
+        lines.append(f"  Bỏ qua {count} bản ghi: {_SKIP_LABELS.get(reason, reason)}.")
+    lines.append("Phân tích các trường (đã tách thành dữ liệu / chỉ giữ văn bản / trống):")
+    for name, info in report["fields"].items():
+        label = _FIELD_LABELS.get(name, name)
+        lines.append(
+            f"  {label}: {info['parsed']} / {info['text_only']} / {info['empty']} "
+            f"({info['parsed_percent_of_non_empty']}% số bản ghi có nội dung)"
+        )
+        for reason, count in info["text_only_reasons"].items():
+            lines.append(f"      - {count}: {reason}")
+    rows = report["channel_rows"]
+    if rows.get("rows"):
+        lines.append(
+            f"Cách thức nộp: {rows['rows']} dòng; thời hạn có đơn vị {rows.get('time_with_unit', 0)}, "
+            f"chỉ có số {rows.get('time_bare_number', 0)}, chỉ có chữ {rows.get('time_text_only', 0)}."
+        )
+        fees = rows["fees"]
+        lines.append(
+            "  Phí, lệ phí: "
+            + ", ".join(f"{kind} {count}" for kind, count in sorted(fees.items(), key=lambda kv: -kv[1]))
+        )
+        if rows["flags"]:
+            lines.append(
+                "  Điểm cần lưu ý: "
+                + ", ".join(f"{flag} {count}" for flag, count in sorted(rows["flags"].items()))
+            )
+    cuts = report["section_cuts"]
+    if cuts["records"]:
+        lines.append(
+            f"Mục bị nguồn cắt sai: {cuts['records']} thủ tục (đã cắt lại từ raw_text): "
+            + ", ".join(f"{name} {count}" for name, count in sorted(cuts["by_field"].items()))
+        )
+    if report["staff_edits_kept"]:
+        lines.append(
+            "Giữ nguyên chỉnh sửa của cán bộ: "
+            + ", ".join(f"{name} {count}" for name, count in sorted(report["staff_edits_kept"].items()))
+        )
+    return "\n".join(lines)

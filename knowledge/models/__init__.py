@@ -1,0 +1,42 @@
+"""The knowledge base's models (SQLAlchemy 2 typed ORM).
+
+Import models from here; ``Base.metadata`` is the target of the migrations
+in ``knowledge/migrations``.
+"""
+
+from knowledge.models.base import Base
+from knowledge.models.directory import Agency, Faq
+from knowledge.models.dossier import Dossier, DossierEvent, DossierStatus
+from knowledge.models.procedure import (
+    EDITABLE_FIELDS,
+    Alias,
+    AliasOrigin,
+    ChannelKind,
+    DocumentGroup,
+    LegalBasis,
+    Procedure,
+    RequiredDocument,
+    SubmissionChannel,
+    TimeUnit,
+    alias_procedures,
+)
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "Agency",
+    "Alias",
+    "AliasOrigin",
+    "Base",
+    "ChannelKind",
+    "DocumentGroup",
+    "Dossier",
+    "DossierEvent",
+    "DossierStatus",
+    "Faq",
+    "LegalBasis",
+    "Procedure",
+    "RequiredDocument",
+    "SubmissionChannel",
+    "TimeUnit",
+    "alias_procedures",
+]

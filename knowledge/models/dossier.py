@@ -1,0 +1,84 @@
+"""Dossiers (hồ sơ) citizens handed in, and their status history.
+
+A citizen looks a dossier up by its receipt code and proves it is theirs with
+a short secret (the last 4 digits of their phone number). The secret is never
+stored: ``verification_hash`` holds a salted scrypt hash (see
+``knowledge.verification``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from knowledge.models.base import Base, TimestampMixin, utcnow
+from knowledge.models.procedure import Procedure
+
+
+class DossierStatus(StrEnum):
+    """Where a dossier stands."""
+
+    RECEIVED = "received"  # đã tiếp nhận
+    IN_PROGRESS = "in_progress"  # đang giải quyết
+    NEEDS_SUPPLEMENT = "needs_supplement"  # cần bổ sung hồ sơ
+    READY = "ready"  # đã có kết quả, chờ trả
+    RETURNED = "returned"  # đã trả kết quả
+    REJECTED = "rejected"  # từ chối giải quyết
+    OVERDUE = "overdue"  # quá hạn
+
+
+_STATUS_CHECK = "status IN ({})".format(", ".join(f"'{s.value}'" for s in DossierStatus))
+
+
+class Dossier(TimestampMixin, Base):
+    """A dossier received by an office, identified by its receipt code."""
+
+    __tablename__ = "dossiers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_code: Mapped[str] = mapped_column(String(64), unique=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id", ondelete="RESTRICT"), index=True)
+    applicant_name: Mapped[str] = mapped_column(String(255))
+    # "scrypt$<n>$<r>$<p>$<salt hex>$<hash hex>"; see knowledge.verification.
+    verification_hash: Mapped[str] = mapped_column(String(255))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(32), default=DossierStatus.RECEIVED.value, index=True)
+    current_step: Mapped[str | None] = mapped_column(Text)
+    pickup_place: Mapped[str | None] = mapped_column(Text)
+    # Documents the office asked the applicant to add (status needs_supplement).
+    supplement_request: Mapped[list[str]] = mapped_column(default=list)
+
+    procedure: Mapped[Procedure] = relationship()
+    events: Mapped[list[DossierEvent]] = relationship(
+        back_populates="dossier",
+        cascade="all, delete-orphan",
+        order_by="DossierEvent.occurred_at",
+        passive_deletes=True,
+    )
+
+    __table_args__ = (CheckConstraint(_STATUS_CHECK, name="status"),)
+
+    def __repr__(self) -> str:
+        return f"Dossier({self.receipt_code!r}, {self.status!r})"
+
+
+class DossierEvent(Base):
+    """One change in a dossier's status history."""
+
+    __tablename__ = "dossier_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="events")
+
+    __table_args__ = (CheckConstraint(_STATUS_CHECK, name="status"),)
