@@ -63,6 +63,8 @@ evaluate: envs db train ## NLU report: make evaluate DATA=file.jsonl [JSON=repor
 	@$(APP)/python -m nlu.evaluate "$(DATA)" $(if $(JSON),--json "$(JSON)") $(if $(CONFIG),--config "$(CONFIG)")
 
 bench: envs train ## run the benchmarks in bench/ and update docs/benchmarks.md
+	@$(APP)/python -m bench.search
+	@$(APP)/python -m bench.refresh
 	@$(APP)/python -m bench.nlu
 
 lock: ## re-resolve both lock files from requirements/*.in (needs the network)

@@ -335,7 +335,7 @@ database as the servers build it (curated aliases included, province levels
 {", ".join(results["province_levels"])}). "Plain BM25" is the baseline: `bm25s` with its default
 parameters over each procedure's raw published name, sector and document names, lower-cased and
 split on spaces (no normalisation, no diacritic folding, no aliases). Both rank the whole query
-text; the real action path first searches the procedure span the NLU marks, which the test gate
+text; the real action path adds the procedure span the NLU marks as extra evidence, which the test gate
 (`tests/nlu/test_procedure_gate.py`) measures end to end.
 
 ### Import
