@@ -40,7 +40,7 @@ run: envs db train ## start every process (Rasa, action server) under one superv
 	@$(APP)/honcho start -f Procfile; status=$$?; \
 	  if [ $$status -ne 0 ] && [ $$status -ne 130 ]; then \
 	    echo "==> a process stopped unexpectedly (exit $$status), so every process was stopped; see its log above"; \
-	  fi; exit $$status
+	  else echo "==> every process stopped"; fi; exit $$status
 
 lint: envs ## ruff lint and format check
 	@$(APP)/ruff check .

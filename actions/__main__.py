@@ -11,6 +11,7 @@ import argparse
 import logging
 import os
 import threading
+import warnings
 
 from rasa_sdk.endpoint import run
 from rasa_sdk.executor import ActionExecutor
@@ -19,6 +20,12 @@ from knowledge.catalog import get_catalog
 from knowledge.settings import get_settings
 
 logger = logging.getLogger(__name__)
+
+
+# rasa-sdk warns when its minor version differs from the Rasa server's. The
+# action-server protocol is stable across 3.x, and rasa-sdk 3.6 does not
+# install on the app environment's Python, so the warning is expected.
+warnings.filterwarnings("ignore", message="Your versions of rasa and rasa_sdk might not be compatible")
 
 
 def main() -> None:

@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 MAX_FAILURES = 5
 LOCK_WINDOW_S = 3600.0
 _GROUPS = re.compile(r"[0-9A-Za-z]+")
+# The national shape AAA.BB.CC.XNN-YYMMDD-NNNN with its separators removed.
+_STANDARD_COMPACT = re.compile(r"(\d{3})(\d{2})(\d{2})([A-Z]\d{2})(\d{6})(\d{4})")
 
 
 def normalize_receipt_code(text: str, pattern: str | None = None) -> str | None:
@@ -47,6 +49,9 @@ def normalize_receipt_code(text: str, pattern: str | None = None) -> str | None:
     groups = _GROUPS.findall(text)
     if len(groups) >= 6:
         candidates.append(".".join(groups[:-2]) + "-" + "-".join(groups[-2:]))
+    compact = _STANDARD_COMPACT.search("".join(groups))
+    if compact:  # every separator missing or misplaced, in the national shape
+        candidates.append("{}.{}.{}.{}-{}-{}".format(*compact.groups()))
     for candidate in candidates:
         if re.fullmatch(pattern, candidate):
             return candidate

@@ -44,11 +44,17 @@ def load_procedure(code: str) -> Procedure | None:
         return session.scalars(statement).first()
 
 
+# Candidates scoring below this share of the best one are not offered.
+CHOICE_RELATIVE_SCORE = 0.6
+
+
 def choice_buttons(result: SearchResult, intent: str) -> list[dict[str, str]]:
-    """One button per candidate; a click asks ``intent`` about that code."""
+    """One button per close candidate; a click asks ``intent`` about that code."""
+    best = result.candidates[0].score if result.candidates else 0.0
     return [
         {"title": candidate.name[:80], "payload": f'/{intent}{{"procedure_code": "{candidate.code}"}}'}
         for candidate in result.candidates[:5]
+        if candidate.score >= CHOICE_RELATIVE_SCORE * best
     ]
 
 
@@ -76,10 +82,9 @@ class ActionAnswerProcedure(Action):
             if not result.candidates:
                 dispatcher.utter_message(text=messages.NO_PROCEDURE_FOUND, buttons=messages.NO_MATCH_BUTTONS)
                 return []
-            if not result.clear and len(result.candidates) > 1:
-                dispatcher.utter_message(
-                    text=messages.WHICH_PROCEDURE, buttons=choice_buttons(result, intent)
-                )
+            choices = [] if result.clear else choice_buttons(result, intent)
+            if len(choices) > 1:
+                dispatcher.utter_message(text=messages.WHICH_PROCEDURE, buttons=choices)
                 return []
             code = result.candidates[0].code
 

@@ -2,16 +2,12 @@
 
 Every command migrates the database first. One function per command, each
 registered in ``COMMANDS`` with the function that declares its arguments.
-Another module can add commands without touching this one: every module
-named in ``EXTENSIONS`` that exists is imported and its
-``register(commands: list[Command]) -> None`` is called (the procedure
-search adds ``search`` this way, from ``knowledge/search_cli.py``).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
+import getpass
 import json
 import logging
 import sys
@@ -24,7 +20,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from knowledge import aliases as alias_store
-from knowledge import messages
+from knowledge import messages, staff
+from knowledge.catalog import Catalog
 from knowledge.db import make_engine, make_session_factory, session_scope
 from knowledge.demo import seed_demo
 from knowledge.export import export_procedures
@@ -38,15 +35,16 @@ from knowledge.models import (
     LegalBasis,
     Procedure,
     RequiredDocument,
+    StaffRole,
     SubmissionChannel,
 )
-from knowledge.settings import VAR_DIR, get_settings
+from knowledge.settings import VAR_DIR, Settings, get_settings
 from knowledge.show import render_procedure
 from knowledge.sources import SEED_FILES
 
 logger = logging.getLogger(__name__)
 
-EXTENSIONS: tuple[str, ...] = ("knowledge.search_cli",)
+SEARCH_LIMIT = 10
 
 
 @dataclass
@@ -57,6 +55,7 @@ class Context:
     sessions: sessionmaker[Session]
     out: TextIO
     report_dir: Path
+    settings: Settings
 
 
 Handler = Callable[[argparse.Namespace, Context], int]
@@ -75,6 +74,16 @@ class Command:
 
 def _no_arguments(_parser: argparse.ArgumentParser) -> None:
     return None
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise argparse.ArgumentTypeError(messages.LIMIT_NOT_POSITIVE.format(value=value))
+    return number
 
 
 # ----------------------------------------------------------------------- import
@@ -251,6 +260,90 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+# ----------------------------------------------------------------------- search
+
+
+def configure_search(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("query", nargs="+", metavar="QUERY", help=messages.HELP_SEARCH_QUERY)
+    parser.add_argument(
+        "--limit",
+        type=_positive_int,
+        default=SEARCH_LIMIT,
+        help=messages.HELP_SEARCH_LIMIT.format(default=SEARCH_LIMIT),
+    )
+
+
+def run_search(args: argparse.Namespace, ctx: Context) -> int:
+    """Print the procedures the bot's search finds for a query, best first."""
+    catalog = Catalog(ctx.sessions, ctx.settings.province_levels)
+    catalog.refresh_now()
+    result = catalog.search(" ".join(args.query), args.limit)
+    if not result.candidates:
+        print(messages.SEARCH_NOTHING, file=ctx.out)
+        return 1
+    for rank, candidate in enumerate(result.candidates, start=1):
+        line = messages.SEARCH_RESULT.format(
+            rank=rank,
+            code=candidate.code,
+            levels=", ".join(candidate.levels) or messages.SEARCH_NO_LEVELS,
+            score=candidate.score,
+            name=candidate.name,
+        )
+        print(line, file=ctx.out)
+    print(messages.SEARCH_CLEAR if result.clear else messages.SEARCH_UNCLEAR, file=ctx.out)
+    return 0
+
+
+# ----------------------------------------------------------------- create-admin
+
+
+def configure_create_admin(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--username", required=True, help=messages.HELP_USERNAME)
+    parser.add_argument("--password-stdin", action="store_true", help=messages.HELP_PASSWORD_STDIN)
+    parser.add_argument("--reset", action="store_true", help=messages.HELP_RESET)
+
+
+def read_password(from_stdin: bool) -> str | None:
+    """The new password: stdin's first line, or typed twice (None if the two differ)."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass(messages.PASSWORD_PROMPT)
+    return password if getpass.getpass(messages.PASSWORD_AGAIN_PROMPT) == password else None
+
+
+def run_create_admin(args: argparse.Namespace, ctx: Context) -> int:
+    """Create an administrator account, or with ``--reset`` restore an existing one."""
+    try:
+        username = staff.normalize_username(args.username)
+    except staff.InvalidUsernameError:
+        print(messages.USERNAME_INVALID.format(username=args.username), file=ctx.out)
+        return 1
+    password = read_password(args.password_stdin)
+    if password is None:
+        print(messages.PASSWORD_MISMATCH, file=ctx.out)
+        return 1
+    try:
+        with session_scope(ctx.sessions) as session:
+            user = staff.find_user(session, username)
+            if user is not None and not args.reset:
+                print(messages.USERNAME_TAKEN.format(username=username), file=ctx.out)
+                return 1
+            if user is None:
+                staff.create_user(session, username, password, StaffRole.ADMIN)
+            else:
+                staff.reset_user(user, password, StaffRole.ADMIN)
+    except staff.WeakPasswordError:
+        limits = {"min": staff.MIN_PASSWORD_LENGTH, "max": staff.MAX_PASSWORD_LENGTH}
+        print(messages.PASSWORD_LENGTH.format(**limits), file=ctx.out)
+        return 1
+    except staff.UsernameTakenError:  # created meanwhile by another process
+        print(messages.USERNAME_TAKEN.format(username=username), file=ctx.out)
+        return 1
+    done = messages.ADMIN_CREATED if user is None else messages.ADMIN_RESET
+    print(done.format(username=username), file=ctx.out)
+    return 0
+
+
 # -------------------------------------------------------------- seed-demo, migrate
 
 
@@ -280,23 +373,11 @@ COMMANDS: list[Command] = [
     Command("stats", messages.HELP_STATS, _no_arguments, run_stats),
     Command("alias", messages.HELP_ALIAS, configure_alias, run_alias),
     Command("export", messages.HELP_EXPORT, configure_export, run_export),
+    Command("search", messages.HELP_SEARCH, configure_search, run_search),
+    Command("create-admin", messages.HELP_CREATE_ADMIN, configure_create_admin, run_create_admin),
     Command("seed-demo", messages.HELP_SEED_DEMO, _no_arguments, run_seed_demo),
     Command("migrate", messages.HELP_MIGRATE, _no_arguments, run_migrate),
 ]
-
-
-def load_extensions(commands: list[Command]) -> None:
-    """Let the modules of ``EXTENSIONS`` that exist add their commands."""
-    for name in EXTENSIONS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue
-        register = getattr(module, "register", None)
-        if callable(register):
-            register(commands)
 
 
 def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
@@ -315,9 +396,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, report_di
     """Run one command; returns the exit status."""
     settings = get_settings()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-    commands = list(COMMANDS)
-    load_extensions(commands)
-    args = build_parser(commands).parse_args(argv)
+    args = build_parser(COMMANDS).parse_args(argv)
     engine = make_engine(args.database or settings.database_url)
     try:
         upgrade(engine)
@@ -326,6 +405,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, report_di
             sessions=make_session_factory(engine),
             out=out or sys.stdout,
             report_dir=report_dir or VAR_DIR,
+            settings=settings,
         )
         handler: Handler = args.handler
         return handler(args, ctx)

@@ -52,6 +52,13 @@ HELP_EXPORT_OUTPUT = "tệp kết quả (mặc định: in ra màn hình)"
 HELP_SEED_DEMO = "tạo khoảng 40 hồ sơ mẫu (hư cấu) để thử tra cứu"
 HELP_MIGRATE = "cập nhật cấu trúc cơ sở dữ liệu (alembic upgrade head)"
 HELP_DATABASE = "địa chỉ cơ sở dữ liệu (mặc định: DATABASE_URL)"
+HELP_SEARCH = "tìm thủ tục như trợ lý ảo tìm (để kiểm tra kết quả tìm kiếm)"
+HELP_SEARCH_QUERY = 'câu hỏi hoặc tên thủ tục, ví dụ "làm sổ đỏ"'
+HELP_SEARCH_LIMIT = "số thủ tục tối đa in ra (mặc định: {default})"
+HELP_CREATE_ADMIN = "tạo tài khoản quản trị cho trang quản lý (hoặc đặt lại mật khẩu với --reset)"
+HELP_USERNAME = "tên đăng nhập (chữ không dấu, số và . _ @ -; 3-64 ký tự)"
+HELP_PASSWORD_STDIN = "đọc mật khẩu từ dòng đầu của đầu vào chuẩn (dùng trong script)"
+HELP_RESET = "tài khoản đã có: đặt lại mật khẩu, mở khóa và cấp quyền quản trị"
 
 MIGRATED = "Cơ sở dữ liệu đã ở phiên bản mới nhất."
 NOT_FOUND = "Không tìm thấy thủ tục có mã {code}."
@@ -66,6 +73,24 @@ DEMO_NO_PROCEDURES = 'Chưa có thủ tục nào để gắn hồ sơ mẫu: hã
 REPORT_SAVED = "Báo cáo chi tiết: {path}"
 ALIASES_SEEDED = "Tên gọi khác: {aliases} trong danh sách, {created} tạo mới, {links} liên kết mới."
 ALIASES_MISSING = "  Cảnh báo: {count} mã thủ tục trong danh sách tên gọi không có trong dữ liệu."
+
+SEARCH_RESULT = "{rank}. {code} [{levels}] {score:.3f} {name}"
+SEARCH_NO_LEVELS = "không rõ cấp"
+SEARCH_CLEAR = "Thủ tục đầu tiên rõ ràng vượt trội: trợ lý ảo trả lời ngay về thủ tục này."
+SEARCH_UNCLEAR = "Thủ tục đầu tiên chưa rõ ràng vượt trội: trợ lý ảo có thể hỏi lại người dân muốn hỏi thủ tục nào."
+SEARCH_NOTHING = "Không tìm thấy thủ tục nào phù hợp."
+LIMIT_NOT_POSITIVE = "phải là số nguyên dương: {value}"
+
+PASSWORD_PROMPT = "Mật khẩu: "
+PASSWORD_AGAIN_PROMPT = "Nhập lại mật khẩu: "
+PASSWORD_MISMATCH = "Hai lần nhập mật khẩu không khớp."
+PASSWORD_LENGTH = "Mật khẩu phải có từ {min} đến {max} ký tự."
+USERNAME_INVALID = (
+    'Tên đăng nhập "{username}" không hợp lệ: chỉ gồm chữ không dấu, chữ số và . _ @ -, từ 3 đến 64 ký tự.'
+)
+USERNAME_TAKEN = 'Tài khoản "{username}" đã có; thêm --reset để đặt lại mật khẩu.'
+ADMIN_CREATED = 'Đã tạo tài khoản quản trị "{username}".'
+ADMIN_RESET = 'Đã đặt lại mật khẩu, mở khóa và cấp quyền quản trị cho tài khoản "{username}".'
 
 _FIELD_LABELS = {
     "channels": "Cách thức thực hiện",

@@ -23,7 +23,10 @@ python=$("$root/scripts/find_python.sh" "$version")
 echo "==> building the $name environment in .venvs/$name with $python"
 rm -rf "$venv"
 "$python" -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$lock"
+# (this machine's pip configuration names local index folders that may be
+# missing; pip warns about each, which says nothing about the install)
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$lock" \
+  2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 # The project's packages (nlu, actions, knowledge, bot) import from the checkout.
 site=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 echo "$root" > "$site/tro_ly_ao_tthc.pth"

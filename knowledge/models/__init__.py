@@ -20,6 +20,7 @@ from knowledge.models.procedure import (
     TimeUnit,
     alias_procedures,
 )
+from knowledge.models.staff import StaffRole, StaffUser
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -36,6 +37,8 @@ __all__ = [
     "LegalBasis",
     "Procedure",
     "RequiredDocument",
+    "StaffRole",
+    "StaffUser",
     "SubmissionChannel",
     "TimeUnit",
     "alias_procedures",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from knowledge import cli
-from knowledge.models import Dossier, Procedure
+from knowledge.models import Dossier, Procedure, StaffUser
+from knowledge.staff import verify_password
 from tests.knowledge.conftest import WriteJsonl
 
 CODES = ("1.001193", "1.000894", "1.014061", "1.013978", "3.000368", "1.013124")
@@ -98,22 +98,115 @@ def test_seed_demo_needs_procedures(engine: Engine, tmp_path: Path) -> None:
     assert status == 1 and "python -m knowledge import" in output
 
 
-def test_extension_adds_a_command(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def register(commands: list[cli.Command]) -> None:
-        def configure(parser: Any) -> None:
-            parser.add_argument("query")
+# Land-use-right certificate ("sổ đỏ") procedures of the seed.
+LAND_CERTIFICATE_CODES = {"1.012786", "1.012783", "1.013831", "1.013978", "1.012753", "1.012790"}
 
-        def handler(args: Any, ctx: cli.Context) -> int:
-            print(f"tìm: {args.query}", file=ctx.out)
-            return 0
 
-        commands.append(cli.Command("search", "tìm thủ tục", configure, handler))
+def test_search_lists_the_land_certificate_procedures_first(seeded_engine: Engine, tmp_path: Path) -> None:
+    status, output = run(seeded_engine, tmp_path, "search", "lam so do", "--limit", "5")
+    assert status == 0, output
+    lines = output.splitlines()
+    assert len(lines) == 6
+    rank, code, *_ = lines[0].split()
+    assert rank == "1." and code in LAND_CERTIFICATE_CODES
+    assert "Giấy chứng nhận" in lines[0]
+    assert [line.split()[1] for line in lines[:4]] == ["1.012786", "1.012783", "1.013831", "1.013978"]
+    assert lines[-1].startswith("Thủ tục đầu tiên")
 
-    module = types.ModuleType("knowledge_test_extension")
-    module.register = register  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "knowledge_test_extension", module)
-    monkeypatch.setattr(cli, "EXTENSIONS", ("knowledge_test_extension", "knowledge_missing_extension"))
-    assert run(engine, tmp_path, "search", "sổ đỏ") == (0, "tìm: sổ đỏ\n")
+
+def test_search_says_when_the_top_procedure_is_clearly_ahead(seeded_engine: Engine, tmp_path: Path) -> None:
+    status, output = run(seeded_engine, tmp_path, "search", "đăng", "ký", "khai", "sinh")
+    lines = output.splitlines()
+    assert status == 0 and lines[0].startswith("1. 1.001193 [Cấp xã] ")
+    assert lines[0].endswith(" Thủ tục đăng ký khai sinh")
+    assert len(lines) == 11
+    assert lines[-1] == "Thủ tục đầu tiên rõ ràng vượt trội: trợ lý ảo trả lời ngay về thủ tục này."
+
+
+def test_search_on_an_empty_knowledge_base(engine: Engine, tmp_path: Path) -> None:
+    assert run(engine, tmp_path, "search", "sổ đỏ") == (1, "Không tìm thấy thủ tục nào phù hợp.\n")
+    with pytest.raises(SystemExit):
+        run(engine, tmp_path, "search", "sổ đỏ", "--limit", "0")
+
+
+PASSWORD = "đủ dài và khó đoán 42"
+
+
+def create_admin(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stdin: str, *args: str
+) -> tuple[int, str]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    return run(engine, tmp_path, "create-admin", "--password-stdin", *args)
+
+
+def staff_user(engine: Engine, username: str) -> StaffUser | None:
+    with Session(engine) as session:
+        return session.scalar(select(StaffUser).where(StaffUser.username == username))
+
+
+def test_create_admin_stores_a_hash_not_the_password(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, output = create_admin(engine, tmp_path, monkeypatch, PASSWORD + "\n", "--username", "Admin")
+    assert (status, output) == (0, 'Đã tạo tài khoản quản trị "admin".\n')
+    user = staff_user(engine, "admin")
+    assert user is not None and user.role == "admin" and user.is_active and user.failed_logins == 0
+    assert user.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in user.password_hash
+    assert verify_password(user, PASSWORD)
+    assert not verify_password(user, "đủ dài và khó đoán 43")
+    assert not verify_password(user, "")
+
+
+def test_create_admin_refuses_an_existing_username_unless_reset(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert create_admin(engine, tmp_path, monkeypatch, PASSWORD, "--username", "admin")[0] == 0
+    first = staff_user(engine, "admin")
+    assert first is not None
+    status, output = create_admin(engine, tmp_path, monkeypatch, "another password 1", "--username", "ADMIN")
+    assert (status, output) == (1, 'Tài khoản "admin" đã có; thêm --reset để đặt lại mật khẩu.\n')
+    unchanged = staff_user(engine, "admin")
+    assert unchanged is not None and unchanged.password_hash == first.password_hash
+
+    new_password = "another password 1"
+    with Session(engine) as session:  # a locked-out, demoted account
+        user = session.scalars(select(StaffUser)).one()
+        user.failed_logins, user.role, user.is_active = 7, "viewer", False
+        session.commit()
+    status, output = create_admin(engine, tmp_path, monkeypatch, new_password, "--username", "admin", "--reset")
+    assert status == 0 and "Đã đặt lại mật khẩu" in output
+    reset = staff_user(engine, "admin")
+    assert reset is not None
+    assert (reset.failed_logins, reset.role, reset.is_active) == (0, "admin", True)
+    assert verify_password(reset, new_password) and not verify_password(reset, PASSWORD)
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(StaffUser)) == 1
+
+
+def test_create_admin_refuses_short_passwords_and_bad_usernames(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, output = create_admin(engine, tmp_path, monkeypatch, "short pass1\n", "--username", "admin")
+    assert (status, output) == (1, "Mật khẩu phải có từ 12 đến 1024 ký tự.\n")
+    assert create_admin(engine, tmp_path, monkeypatch, "", "--username", "admin")[0] == 1
+    status, output = create_admin(engine, tmp_path, monkeypatch, PASSWORD, "--username", "nguyễn văn a")
+    assert status == 1 and "không hợp lệ" in output
+    assert staff_user(engine, "admin") is None
+
+
+def test_create_admin_asks_for_the_password_twice(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typed = iter([PASSWORD, PASSWORD + "!", PASSWORD, PASSWORD])
+    monkeypatch.setattr(cli.getpass, "getpass", lambda _prompt: next(typed))
+    assert run(engine, tmp_path, "create-admin", "--username", "admin") == (
+        1,
+        "Hai lần nhập mật khẩu không khớp.\n",
+    )
+    assert run(engine, tmp_path, "create-admin", "--username", "admin")[0] == 0
+    user = staff_user(engine, "admin")
+    assert user is not None and verify_password(user, PASSWORD)
 
 
 def test_python_dash_m_knowledge(engine: Engine) -> None:
@@ -139,5 +232,6 @@ def test_python_dash_m_knowledge(engine: Engine) -> None:
         text=True,
         check=False,
     ).stdout
-    for command in ("import", "show", "stats", "alias", "export", "seed-demo", "migrate"):
+    commands = ("import", "show", "stats", "alias", "export", "search", "create-admin", "seed-demo", "migrate")
+    for command in commands:
         assert command in help_text

@@ -1,0 +1,73 @@
+"""Answers about one procedure, from the seeded knowledge base."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from actions import answers
+from knowledge.db import make_engine, make_session_factory
+from knowledge.models import Procedure
+
+
+@pytest.fixture(scope="module")
+def session(seeded_database_url: str) -> Iterator[Session]:
+    engine = make_engine(seeded_database_url)
+    with make_session_factory(engine)() as session:
+        yield session
+    engine.dispose()
+
+
+def load(session: Session, code: str) -> Procedure:
+    statement = (
+        select(Procedure)
+        .where(Procedure.code == code)
+        .options(
+            selectinload(Procedure.channels),
+            selectinload(Procedure.documents),
+            selectinload(Procedure.legal_bases),
+        )
+    )
+    procedure = session.scalars(statement).one()
+    return procedure
+
+
+@pytest.mark.parametrize("intent", sorted(answers.ASPECT_BY_INTENT))
+def test_every_answer_names_the_procedure_links_the_page_and_offers_follow_ups(
+    session: Session, intent: str
+) -> None:
+    procedure = load(session, "1.004222")  # Đăng ký thường trú
+    reply = answers.answer(procedure, intent)
+    assert reply.text.startswith("📄 " + procedure.name)
+    assert procedure.url and procedure.url in reply.text
+    assert len(reply.text) < 2500
+    titles = [b["title"] for b in reply.buttons]
+    assert "Hỏi thủ tục khác" in titles
+    assert all(procedure.code in b["payload"] for b in reply.buttons if b["title"] != "Hỏi thủ tục khác")
+
+
+def test_documents_are_numbered_with_quantities(session: Session) -> None:
+    text = answers.answer(load(session, "1.004222"), "ask_documents").text
+    assert "1. " in text and "bản" in text
+
+
+def test_fee_and_duration_per_channel(session: Session) -> None:
+    procedure = load(session, "1.004222")
+    fee = answers.answer(procedure, "ask_fee").text
+    duration = answers.answer(procedure, "ask_duration").text
+    assert "Phí, lệ phí:" in fee and "Thời hạn giải quyết:" in duration
+    assert "Trực tiếp" in fee and "ngày" in duration
+
+
+def test_unknown_values_are_said_to_be_unknown(session: Session) -> None:
+    procedure = load(session, "1.004222")
+    saved = procedure.channels
+    procedure.channels = []
+    try:
+        assert answers.UNKNOWN in answers.answer(procedure, "ask_fee").text
+    finally:
+        procedure.channels = saved
+        session.rollback()
