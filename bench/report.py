@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import re
 import subprocess
@@ -21,9 +22,12 @@ HEADER = (
 
 
 def machine() -> str:
-    """One line describing where the numbers come from."""
+    """One line describing where the numbers come from, with the load then."""
     cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    return f"{platform.machine()}, {cores} cores, Python {platform.python_version()}"
+    load = os.getloadavg()[0]
+    return (
+        f"{platform.machine()}, {cores} cores, Python {platform.python_version()}, 1-minute load {load:.1f}"
+    )
 
 
 def save(name: str, results: dict[str, Any], markdown: str) -> None:

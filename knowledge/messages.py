@@ -57,7 +57,7 @@ HELP_SEARCH_QUERY = 'câu hỏi hoặc tên thủ tục, ví dụ "làm sổ đ�
 HELP_SEARCH_LIMIT = "số thủ tục tối đa in ra (mặc định: {default})"
 HELP_CREATE_ADMIN = "tạo tài khoản quản trị cho trang quản lý (hoặc đặt lại mật khẩu với --reset)"
 HELP_USERNAME = "tên đăng nhập (chữ không dấu, số và . _ @ -; 3-64 ký tự)"
-HELP_PASSWORD_STDIN = "đọc mật khẩu từ dòng đầu của đầu vào chuẩn (dùng trong script)"
+HELP_PASSWORD_STDIN = "đọc mật khẩu từ dòng đầu của đầu vào chuẩn (dùng trong script)"  # noqa: S105 (a label, not a password)
 HELP_RESET = "tài khoản đã có: đặt lại mật khẩu, mở khóa và cấp quyền quản trị"
 
 MIGRATED = "Cơ sở dữ liệu đã ở phiên bản mới nhất."
@@ -77,14 +77,14 @@ ALIASES_MISSING = "  Cảnh báo: {count} mã thủ tục trong danh sách tên 
 SEARCH_RESULT = "{rank}. {code} [{levels}] {score:.3f} {name}"
 SEARCH_NO_LEVELS = "không rõ cấp"
 SEARCH_CLEAR = "Thủ tục đầu tiên rõ ràng vượt trội: trợ lý ảo trả lời ngay về thủ tục này."
-SEARCH_UNCLEAR = "Thủ tục đầu tiên chưa rõ ràng vượt trội: trợ lý ảo có thể hỏi lại người dân muốn hỏi thủ tục nào."
+SEARCH_UNCLEAR = "Thủ tục đầu tiên chưa rõ ràng vượt trội: trợ lý ảo có thể hỏi lại người dân chọn thủ tục."
 SEARCH_NOTHING = "Không tìm thấy thủ tục nào phù hợp."
 LIMIT_NOT_POSITIVE = "phải là số nguyên dương: {value}"
 
-PASSWORD_PROMPT = "Mật khẩu: "
-PASSWORD_AGAIN_PROMPT = "Nhập lại mật khẩu: "
-PASSWORD_MISMATCH = "Hai lần nhập mật khẩu không khớp."
-PASSWORD_LENGTH = "Mật khẩu phải có từ {min} đến {max} ký tự."
+PASSWORD_PROMPT = "Mật khẩu: "  # noqa: S105 (a label, not a password)
+PASSWORD_AGAIN_PROMPT = "Nhập lại mật khẩu: "  # noqa: S105 (a label, not a password)
+PASSWORD_MISMATCH = "Hai lần nhập mật khẩu không khớp."  # noqa: S105 (a label, not a password)
+PASSWORD_LENGTH = "Mật khẩu phải có từ {min} đến {max} ký tự."  # noqa: S105 (a label, not a password)
 USERNAME_INVALID = (
     'Tên đăng nhập "{username}" không hợp lệ: chỉ gồm chữ không dấu, chữ số và . _ @ -, từ 3 đến 64 ký tự.'
 )

@@ -132,7 +132,7 @@ def verify_password(user: StaffUser, password: str) -> bool:
         _hasher.verify(user.password_hash, candidate)
     except VerifyMismatchError:
         return False
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHashError, UnicodeError):  # not a hash argon2 can read
         logger.warning("Staff account %s has an unusable password hash", user.id)
         return False
     if _hasher.check_needs_rehash(user.password_hash):

@@ -77,7 +77,7 @@ def test_the_database_refuses_duplicates_and_unknown_roles(engine: Engine) -> No
         with pytest.raises(IntegrityError):
             session.commit()
     with Session(engine) as session:
-        session.add_all([StaffUser(username="x", password_hash="-"), StaffUser(username="x", password_hash="-")])
+        session.add_all([StaffUser(username="x", password_hash="-") for _ in range(2)])
         with pytest.raises(IntegrityError):
             session.commit()
 
