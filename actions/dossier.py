@@ -21,8 +21,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from actions import messages
-from actions.procedures import sessions
+from actions import db, messages
 from knowledge.messages import STATUS_LABELS
 from knowledge.models import Dossier
 from knowledge.settings import get_settings
@@ -149,7 +148,7 @@ class ActionCheckDossier(Action):
         statement = (
             select(Dossier).where(Dossier.receipt_code == code).options(selectinload(Dossier.procedure))
         )
-        with sessions()() as session:
+        with db.sessions()() as session:
             dossier = session.scalars(statement).first()
             if dossier is None or not verify_secret(str(digits), dossier.verification_hash):
                 logger.info("dossier lookup refused (%d recent failures)", len(failures) + 1)

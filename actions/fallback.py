@@ -1,4 +1,8 @@
-"""What the bot says when it did not understand the message."""
+"""When the bot is unsure, and when the citizen wants a person or complains.
+
+Every low-confidence message, handoff request and complaint goes to the
+staff inbox (``knowledge.inbox``) with what the NLU made of it.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,52 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import messages
+from actions import db, messages
+from knowledge import inbox
+from knowledge.models import InboxKind
+from knowledge.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
+FALLBACK_INTENT = "nlu_fallback"
+CONVERSATION_TURNS = 20
+
+
+def user_intents(tracker: Tracker, count: int) -> list[str]:
+    """Intents of the last ``count`` user messages, newest first (reverted ones included)."""
+    intents = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            intents.append(((event.get("parse_data") or {}).get("intent") or {}).get("name") or "")
+            if len(intents) == count:
+                break
+    return intents
+
+
+def conversation(tracker: Tracker) -> list[dict[str, str]]:
+    """The last turns, as staff will read them with a handoff request."""
+    turns = []
+    for event in tracker.events:
+        if event.get("event") in ("user", "bot") and event.get("text"):
+            turns.append({"from": "citizen" if event["event"] == "user" else "bot", "text": event["text"]})
+    return turns[-CONVERSATION_TURNS:]
+
+
+def intent_buttons(tracker: Tracker) -> list[dict[str, str]]:
+    """The two likeliest question types the NLU saw, as buttons."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    buttons = []
+    for entry in ranking:
+        label = messages.INTENT_LABELS.get(entry.get("name") or "")
+        if label:
+            buttons.append({"title": label, "payload": f"/{entry['name']}"})
+        if len(buttons) == 2:
+            break
+    return buttons
+
 
 class ActionDefaultFallback(Action):
-    """Ask the citizen to rephrase and offer the other ways forward."""
+    """Offer the likeliest meanings; after a second miss in a row, a person."""
 
     def name(self) -> str:
         return "action_default_fallback"
@@ -23,16 +66,82 @@ class ActionDefaultFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        intent = tracker.latest_message.get("intent", {})
-        logger.info(
-            "fallback: intent %s at confidence %.2f", intent.get("name"), intent.get("confidence") or 0.0
-        )
-        dispatcher.utter_message(
-            text=messages.FALLBACK,
-            buttons=[
-                {"title": messages.BUTTON_DOSSIER, "payload": "/check_dossier_status"},
+        second_miss = user_intents(tracker, 2) == [FALLBACK_INTENT, FALLBACK_INTENT]
+        if second_miss:
+            text = messages.FALLBACK_AGAIN
+            buttons = [{"title": messages.BUTTON_HANDOFF, "payload": "/human_handoff"}]
+        else:
+            text = messages.FALLBACK
+            buttons = [
+                *intent_buttons(tracker),
                 {"title": messages.BUTTON_HANDOFF, "payload": "/human_handoff"},
-            ],
-        )
+            ]
+        dispatcher.utter_message(text=text, buttons=buttons)
+        with db.sessions()() as session, session.begin():
+            inbox.record(
+                session,
+                InboxKind.LOW_CONFIDENCE,
+                tracker.sender_id,
+                tracker.latest_message.get("text") or "",
+                nlu=_nlu(tracker),
+                bot_reply=text,
+            )
         # Forget the message, so the policies see the conversation as before it.
         return [UserUtteranceReverted()]
+
+
+class ActionHumanHandoff(Action):
+    """Record a request for a person with the conversation so far."""
+
+    def name(self) -> str:
+        return "action_human_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = messages.HANDOFF.format(hours=get_settings().office_hours)
+        with db.sessions()() as session, session.begin():
+            inbox.record(
+                session,
+                InboxKind.HANDOFF,
+                tracker.sender_id,
+                tracker.latest_message.get("text") or "",
+                nlu={**_nlu(tracker), "conversation": conversation(tracker)},
+                bot_reply=text,
+            )
+        dispatcher.utter_message(text=text)
+        return []
+
+
+class ActionComplaint(Action):
+    """Acknowledge a complaint and give its reference number."""
+
+    def name(self) -> str:
+        return "action_complaint"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        with db.sessions()() as session, session.begin():
+            item = inbox.record(
+                session,
+                InboxKind.COMPLAINT,
+                tracker.sender_id,
+                tracker.latest_message.get("text") or "",
+                nlu={**_nlu(tracker), "conversation": conversation(tracker)},
+            )
+            text = messages.COMPLAINT.format(reference=item.reference)
+            item.bot_reply = text
+        dispatcher.utter_message(
+            text=text, buttons=[{"title": messages.BUTTON_HANDOFF, "payload": "/human_handoff"}]
+        )
+        return []
+
+
+def _nlu(tracker: Tracker) -> dict[str, Any]:
+    message = tracker.latest_message
+    return {
+        "intent": message.get("intent") or {},
+        "intent_ranking": (message.get("intent_ranking") or [])[:5],
+        "entities": message.get("entities") or [],
+    }

@@ -3,9 +3,36 @@
 from __future__ import annotations
 
 FALLBACK = (
-    "Xin lỗi, tôi chưa hiểu rõ câu hỏi của bạn. Bạn có thể hỏi ngắn gọn hơn và nêu tên thủ tục, "
-    'ví dụ: "Đăng ký thường trú cần giấy tờ gì?" hoặc "Lệ phí cấp đổi thẻ căn cước bao nhiêu?".'
+    "Xin lỗi, tôi chưa hiểu rõ câu hỏi của bạn. Có phải bạn muốn hỏi một trong các ý dưới đây? "
+    'Bạn cũng có thể hỏi ngắn gọn và nêu tên thủ tục, ví dụ: "Đăng ký thường trú cần giấy tờ gì?".'
 )
+FALLBACK_AGAIN = (
+    "Xin lỗi, tôi vẫn chưa hiểu được câu hỏi. Câu hỏi đã được ghi lại để cán bộ của Trung tâm xem xét; "
+    "bạn có muốn gặp cán bộ để được hỗ trợ trực tiếp không?"
+)
+HANDOFF = (
+    "Yêu cầu gặp cán bộ của bạn đã được ghi nhận và chuyển tới Trung tâm Phục vụ hành chính công, "
+    "kèm nội dung trao đổi vừa rồi. Cán bộ làm việc {hours}."
+)
+COMPLAINT = (
+    "Tôi rất tiếc vì trải nghiệm chưa tốt của bạn. Phản ánh đã được ghi nhận với mã {reference} và "
+    "chuyển tới cán bộ phụ trách. Bạn có thể dùng mã này khi liên hệ lại với Trung tâm."
+)
+# Question types, as buttons when the NLU is unsure.
+INTENT_LABELS = {
+    "ask_documents": "Hỏi hồ sơ cần nộp",
+    "ask_fee": "Hỏi lệ phí",
+    "ask_duration": "Hỏi thời hạn giải quyết",
+    "ask_where": "Hỏi nơi nộp hồ sơ",
+    "ask_steps": "Hỏi các bước thực hiện",
+    "ask_online": "Hỏi nộp trực tuyến",
+    "ask_requirements": "Hỏi điều kiện",
+    "ask_result": "Hỏi kết quả nhận được",
+    "ask_legal_basis": "Hỏi căn cứ pháp lý",
+    "ask_overview": "Thông tin chung về thủ tục",
+    "find_procedure": "Tìm thủ tục phù hợp",
+    "check_dossier_status": "Tra cứu hồ sơ",
+}
 BUTTON_HANDOFF = "Gặp cán bộ"
 BUTTON_OTHER_PROCEDURE = "Hỏi thủ tục khác"
 BUTTON_DOSSIER = "Tra cứu hồ sơ"

@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import selectinload
 
-from actions import answers, messages
+from actions import answers, db, messages
 from actions.resolution import resolve
 from knowledge.catalog import get_catalog
-from knowledge.db import make_engine, make_session_factory
 from knowledge.models import Procedure
 from knowledge.search import SearchResult
-from knowledge.settings import get_settings
 
 logger = logging.getLogger(__name__)
-
-
-@lru_cache(maxsize=1)
-def sessions() -> sessionmaker[Session]:
-    """The action server's session factory, made on first use."""
-    return make_session_factory(make_engine(get_settings().database_url))
 
 
 def load_procedure(code: str) -> Procedure | None:
@@ -40,7 +31,7 @@ def load_procedure(code: str) -> Procedure | None:
             selectinload(Procedure.legal_bases),
         )
     )
-    with sessions()() as session:
+    with db.sessions()() as session:
         return session.scalars(statement).first()
 
 
@@ -58,6 +49,17 @@ def choice_buttons(result: SearchResult, intent: str) -> list[dict[str, str]]:
     ]
 
 
+def last_typed_message(
+    tracker: Tracker, fallback: tuple[str, list[dict[str, Any]]]
+) -> tuple[str, list[dict[str, Any]]]:
+    """Text and entities of the citizen's last typed (not clicked) message."""
+    for event in reversed(tracker.events):
+        text = event.get("text") or ""
+        if event.get("event") == "user" and text and not text.startswith("/"):
+            return text, (event.get("parse_data") or {}).get("entities") or []
+    return fallback
+
+
 class ActionAnswerProcedure(Action):
     """Resolve the procedure asked about and answer the asked aspect."""
 
@@ -70,6 +72,9 @@ class ActionAnswerProcedure(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name") or "ask_overview"
         text = tracker.latest_message.get("text") or ""
         entities = tracker.latest_message.get("entities") or []
+        if text.startswith("/"):
+            # A button ("/ask_fee") answers the question typed before it.
+            text, entities = last_typed_message(tracker, fallback=(text, entities))
         chosen = next((e.get("value") for e in entities if e.get("entity") == "procedure_code"), None)
         current = tracker.get_slot("procedure_code")
 

@@ -13,17 +13,25 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, load_only, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.db import make_engine, make_session_factory
-from knowledge.models import Alias, Procedure, RequiredDocument
+from knowledge.models import Alias, Procedure, RequiredDocument, alias_procedures
 from knowledge.search import LiveIndex, SearchDoc, SearchResult
-from knowledge.settings import Settings, get_settings
+from knowledge.settings import (
+    LEVEL_COMMUNE,
+    LEVEL_MINISTRY,
+    LEVEL_OTHER,
+    LEVEL_PROVINCE,
+    Settings,
+    get_settings,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -31,42 +39,62 @@ logger = logging.getLogger(__name__)
 CHECK_INTERVAL_S = 0.5
 
 
-def to_search_doc(procedure: Procedure) -> SearchDoc:
-    """The fields of ``procedure`` that search looks at."""
-    return SearchDoc(
-        code=procedure.code,
-        name=procedure.name,
-        levels=procedure.levels,
-        sector=procedure.sector or "",
-        aliases=tuple(alias.text for alias in procedure.aliases if alias.is_active),
-        documents=tuple(document.name for document in procedure.documents),
-        active=procedure.is_active,
-    )
-
-
 def load_search_docs(session: Session) -> list[SearchDoc]:
-    """Every active procedure as a :class:`SearchDoc`."""
-    statement = (
-        select(Procedure)
-        .where(Procedure.is_active.is_(True))
-        .options(
-            # Only what search reads: the published record alone is ~40 MB.
-            load_only(
-                Procedure.code,
-                Procedure.name,
-                Procedure.sector,
-                Procedure.level_ministry,
-                Procedure.level_province,
-                Procedure.level_commune,
-                Procedure.level_other,
-                Procedure.is_active,
-            ),
-            selectinload(Procedure.aliases),
-            selectinload(Procedure.documents).load_only(RequiredDocument.name),
+    """Every active procedure as a :class:`SearchDoc`.
+
+    Plain column queries rather than ORM objects: the index is rebuilt after
+    every change, and building ~20,000 document objects would be most of it.
+    """
+    aliases: dict[int, list[str]] = defaultdict(list)
+    alias_rows = session.execute(
+        select(alias_procedures.c.procedure_id, Alias.text)
+        .join(Alias, Alias.id == alias_procedures.c.alias_id)
+        .where(Alias.is_active.is_(True))
+        .order_by(Alias.text)
+    )
+    for procedure_id, text in alias_rows:
+        aliases[procedure_id].append(text)
+    documents: dict[int, list[str]] = defaultdict(list)
+    document_rows = session.execute(
+        select(RequiredDocument.procedure_id, RequiredDocument.name).order_by(
+            RequiredDocument.procedure_id, RequiredDocument.position
         )
+    )
+    for procedure_id, name in document_rows:
+        documents[procedure_id].append(name)
+    procedures = session.execute(
+        select(
+            Procedure.id,
+            Procedure.code,
+            Procedure.name,
+            Procedure.sector,
+            Procedure.level_ministry,
+            Procedure.level_province,
+            Procedure.level_commune,
+            Procedure.level_other,
+        )
+        .where(Procedure.is_active.is_(True))
         .order_by(Procedure.code)
     )
-    return [to_search_doc(procedure) for procedure in session.scalars(statement)]
+    docs = []
+    for row in procedures:
+        flags = (
+            (row.level_ministry, LEVEL_MINISTRY),
+            (row.level_province, LEVEL_PROVINCE),
+            (row.level_commune, LEVEL_COMMUNE),
+            (row.level_other, LEVEL_OTHER),
+        )
+        docs.append(
+            SearchDoc(
+                code=row.code,
+                name=row.name,
+                levels=tuple(label for present, label in flags if present),
+                sector=row.sector or "",
+                aliases=tuple(aliases[row.id]),
+                documents=tuple(documents[row.id]),
+            )
+        )
+    return docs
 
 
 def knowledge_version(session: Session) -> tuple[Any, ...]:

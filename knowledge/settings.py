@@ -55,6 +55,8 @@ class Settings:
     actions_host: str = "127.0.0.1"
     actions_port: int = 5055
     log_level: str = "INFO"
+    # When staff answer people, as told to citizens who ask for a person.
+    office_hours: str = "từ 7 giờ 30 đến 11 giờ 30 và từ 13 giờ 30 đến 17 giờ, thứ Hai đến thứ Sáu"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -75,6 +77,7 @@ class Settings:
             actions_host=env.get("ACTIONS_HOST", defaults.actions_host),
             actions_port=int(env.get("ACTIONS_PORT", defaults.actions_port)),
             log_level=env.get("LOG_LEVEL", defaults.log_level).upper(),
+            office_hours=env.get("OFFICE_HOURS", defaults.office_hours),
         )
 
 

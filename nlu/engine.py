@@ -18,6 +18,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -119,7 +120,11 @@ def train(
     nlu_only: bool = False,
     force: bool = False,
 ) -> Path:
-    """Train the model ``name`` unless it is up to date; return its path."""
+    """Train the model ``name`` unless it is up to date; return its path.
+
+    ``force`` trains from scratch: always, and with an empty training cache,
+    so that no component is restored from an earlier training.
+    """
     config = config if config.is_absolute() else ROOT / config
     if not force and not needs_training(config, name, nlu_only):
         print(f"==> model {model_path(name).relative_to(ROOT)} is up to date", flush=True)
@@ -127,7 +132,11 @@ def train(
     MODELS.mkdir(parents=True, exist_ok=True)
     print(f"==> training {model_path(name).relative_to(ROOT)} with {config.name}", flush=True)
     started = time.monotonic()
-    subprocess.run(_train_argv(config, name, nlu_only, MODELS), cwd=ROOT, env=engine_env(), check=True)
+    with tempfile.TemporaryDirectory(prefix="rasa-cache-") as empty_cache:
+        env = engine_env()
+        if force:
+            env["RASA_CACHE_DIRECTORY"] = empty_cache
+        subprocess.run(_train_argv(config, name, nlu_only, MODELS), cwd=ROOT, env=env, check=True)
     print(f"==> trained in {time.monotonic() - started:.0f} s", flush=True)
     return model_path(name)
 

@@ -7,6 +7,7 @@ in ``knowledge/migrations``.
 from knowledge.models.base import Base
 from knowledge.models.directory import Agency, Faq
 from knowledge.models.dossier import Dossier, DossierEvent, DossierStatus
+from knowledge.models.inbox import InboxItem, InboxKind, InboxStatus
 from knowledge.models.procedure import (
     EDITABLE_FIELDS,
     Alias,
@@ -34,6 +35,9 @@ __all__ = [
     "DossierEvent",
     "DossierStatus",
     "Faq",
+    "InboxItem",
+    "InboxKind",
+    "InboxStatus",
     "LegalBasis",
     "Procedure",
     "RequiredDocument",
