@@ -192,6 +192,16 @@ def wait_http(url: str, timeout: float, process: subprocess.Popen[bytes] | None 
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
+def stop(process: subprocess.Popen[bytes], grace: float = 20) -> None:
+    """Ask ``process`` to stop; kill it if it has not within ``grace`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @dataclass
 class RasaServer:
     """A running Rasa server started by :func:`rasa_server`."""
@@ -229,12 +239,7 @@ def rasa_server(
         wait_http(f"{url}/status?token={token}", timeout, process)
         yield RasaServer(url=url, token=token, process=process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         if log:
             sink.close()  # type: ignore[union-attr]
 

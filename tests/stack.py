@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from nlu import engine
+from actions.resolution import rank_codes_for_parse
+from knowledge.catalog import catalog_for
+from knowledge.settings import Settings
+from nlu import engine, evaluate
 
 
 @dataclass
@@ -39,12 +45,7 @@ def action_server(port: int, env: dict[str, str], log: Path) -> Iterator[str]:
             engine.wait_http(f"{url}/health", 60, process)
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            engine.stop(process)
 
 
 @contextlib.contextmanager
@@ -58,3 +59,13 @@ def running_stack(model: Path, logs: Path, env: dict[str, str] | None = None) ->
         rasa_env = {**env, "ACTION_ENDPOINT_URL": f"{actions_url}/webhook"}
         with engine.rasa_server(model, env=rasa_env, log=logs / "rasa.log") as rasa:
             yield Stack(rasa_url=rasa.url, rasa_token=rasa.token, actions_url=actions_url, logs=logs)
+
+
+def evaluate_on_stack(stack: Stack, database_url: str, data: Path, report_path: Path) -> dict[str, Any]:
+    """Run nlu.evaluate on ``data`` against the stack, resolving procedures as the actions do."""
+    catalog = catalog_for(Settings(database_url=database_url))
+    resolver = functools.partial(rank_codes_for_parse, search=catalog.search)
+    report = evaluate.evaluate(evaluate.load_items(data), stack.rasa_url, stack.rasa_token, resolver)
+    report_path.parent.mkdir(parents=True, exist_ok=True)
+    report_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return report
