@@ -8,6 +8,7 @@ with the official page to check; nothing is made up.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from knowledge.models import Procedure
 from knowledge.show import format_fee, format_time
 
 MAX_ITEMS = 8
+MAX_STEPS = 5
 MAX_CHARS = 700
 
 ASPECT_BY_INTENT = {
@@ -40,6 +42,8 @@ FOLLOW_UPS = [
     ("Nộp trực tuyến", "ask_online"),
 ]
 UNKNOWN = "Cơ sở dữ liệu chưa có thông tin này."
+BUTTON_MORE = "Xem thêm"
+BUTTON_OTHER = "Hỏi thủ tục khác"
 
 
 @dataclass
@@ -55,8 +59,17 @@ def _cut(text: str, limit: int = MAX_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _more(total: int, shown: int) -> list[str]:
-    return [f"… và {total - shown} mục khác (xem trang chính thức)."] if total > shown else []
+def _next(offset: int, shown: int, total: int) -> int | None:
+    """Where the next page starts, or None when everything was shown."""
+    return offset + shown if offset + shown < total else None
+
+
+@dataclass
+class Section:
+    """Lines of one aspect; ``next_offset`` when a "Xem thêm" page follows."""
+
+    lines: list[str]
+    next_offset: int | None = None
 
 
 def title(procedure: Procedure) -> str:
@@ -65,21 +78,22 @@ def title(procedure: Procedure) -> str:
     return f"📄 {procedure.name}" + (f" ({levels})" if levels else "")
 
 
-def documents(procedure: Procedure) -> list[str]:
+def documents(procedure: Procedure, offset: int = 0) -> Section:
     if not procedure.documents:
-        return [UNKNOWN] if not procedure.documents_text else [_cut(procedure.documents_text)]
+        return Section([UNKNOWN] if not procedure.documents_text else [_cut(procedure.documents_text)])
+    page = procedure.documents[offset : offset + MAX_ITEMS]
     lines: list[str] = []
-    shown = 0
-    group = None
-    for document in procedure.documents[:MAX_ITEMS]:
-        if document.group != group:
-            group = document.group
-            lines.append(f"{DOCUMENT_GROUP_LABELS.get(group, group)}:")
+    heading: tuple[str | None, str] | None = None
+    for number, document in enumerate(page, start=offset + 1):
+        if (document.case_title, document.group) != heading:
+            heading = (document.case_title, document.group)
+            if document.case_title:
+                lines.append(_cut(document.case_title, 200))
+            lines.append(f"{DOCUMENT_GROUP_LABELS.get(document.group, document.group)}:")
         quantity = f" – {document.quantity_text}" if document.quantity_text else ""
         template = f" (mẫu: {document.template})" if document.template else ""
-        shown += 1
-        lines.append(f"{shown}. {_cut(document.name, 200)}{quantity}{template}")
-    return lines + _more(len(procedure.documents), shown)
+        lines.append(f"{number}. {_cut(document.name, 200)}{quantity}{template}")
+    return Section(lines, _next(offset, len(page), len(procedure.documents)))
 
 
 def fee(procedure: Procedure) -> list[str]:
@@ -110,15 +124,12 @@ def where(procedure: Procedure) -> list[str]:
     return lines or [UNKNOWN]
 
 
-def steps(procedure: Procedure) -> list[str]:
+def steps(procedure: Procedure, offset: int = 0) -> Section:
     if not procedure.steps:
-        return [_cut(procedure.steps_text)] if procedure.steps_text else [UNKNOWN]
-    shown = procedure.steps[:6]
-    return (
-        ["Trình tự thực hiện:"]
-        + [_cut(step, 300) for step in shown]
-        + _more(len(procedure.steps), len(shown))
-    )
+        return Section([_cut(procedure.steps_text)] if procedure.steps_text else [UNKNOWN])
+    page = procedure.steps[offset : offset + MAX_STEPS]
+    lines = ["Trình tự thực hiện:"] if offset == 0 else []
+    return Section(lines + [_cut(step, 300) for step in page], _next(offset, len(page), len(procedure.steps)))
 
 
 def online(procedure: Procedure) -> list[str]:
@@ -146,12 +157,13 @@ def result(procedure: Procedure) -> list[str]:
     return ["Kết quả bạn nhận được:"] + [f"- {_cut(name, 200)}" for name in names[:MAX_ITEMS]]
 
 
-def legal_basis(procedure: Procedure) -> list[str]:
+def legal_basis(procedure: Procedure, offset: int = 0) -> Section:
     if not procedure.legal_bases:
-        return [_cut(procedure.legal_bases_text)] if procedure.legal_bases_text else [UNKNOWN]
-    shown = procedure.legal_bases[:MAX_ITEMS]
-    lines = [f"- {' '.join(filter(None, [b.title, b.code]))}" for b in shown]
-    return ["Căn cứ pháp lý:", *lines, *_more(len(procedure.legal_bases), len(shown))]
+        return Section([_cut(procedure.legal_bases_text)] if procedure.legal_bases_text else [UNKNOWN])
+    page = procedure.legal_bases[offset : offset + MAX_ITEMS]
+    lines = [f"- {' '.join(filter(None, [b.title, b.code]))}" for b in page]
+    heading = ["Căn cứ pháp lý:"] if offset == 0 else []
+    return Section(heading + lines, _next(offset, len(page), len(procedure.legal_bases)))
 
 
 def overview(procedure: Procedure) -> list[str]:
@@ -164,18 +176,24 @@ def overview(procedure: Procedure) -> list[str]:
     return lines or [UNKNOWN]
 
 
-SECTIONS: dict[str, Callable[[Procedure], list[str]]] = {
+def _whole(render: Callable[[Procedure], list[str]]) -> Callable[[Procedure, int], Section]:
+    """An aspect short enough to show at once."""
+    return lambda procedure, _offset: Section(render(procedure))
+
+
+SECTIONS: dict[str, Callable[[Procedure, int], Section]] = {
     "documents": documents,
-    "fee": fee,
-    "duration": duration,
-    "where": where,
+    "fee": _whole(fee),
+    "duration": _whole(duration),
+    "where": _whole(where),
     "steps": steps,
-    "online": online,
-    "requirements": requirements,
-    "result": result,
+    "online": _whole(online),
+    "requirements": _whole(requirements),
+    "result": _whole(result),
     "legal_basis": legal_basis,
-    "overview": overview,
+    "overview": _whole(overview),
 }
+INTENT_BY_ASPECT = {aspect: intent for intent, aspect in ASPECT_BY_INTENT.items()}
 
 
 def follow_up_buttons(procedure: Procedure, except_intent: str | None = None) -> list[dict[str, str]]:
@@ -185,13 +203,23 @@ def follow_up_buttons(procedure: Procedure, except_intent: str | None = None) ->
         for label, intent in FOLLOW_UPS
         if intent != except_intent
     ]
-    return [*buttons, {"title": "Hỏi thủ tục khác", "payload": "/greet"}]
+    return [*buttons, {"title": BUTTON_OTHER, "payload": "/greet"}]
 
 
-def answer(procedure: Procedure, intent: str) -> Answer:
-    """The answer to ``intent`` about ``procedure``, with its quick replies."""
-    body = SECTIONS[ASPECT_BY_INTENT.get(intent, "overview")](procedure)
-    lines = [title(procedure), *body]
+def more_button(procedure: Procedure, aspect: str, offset: int) -> dict[str, str]:
+    """ "Xem thêm": the next page of a long list (intent ``show_more``)."""
+    payload = json.dumps({"procedure_code": procedure.code, "aspect": aspect, "offset": str(offset)})
+    return {"title": BUTTON_MORE, "payload": f"/show_more{payload}"}
+
+
+def answer(procedure: Procedure, intent: str, offset: int = 0) -> Answer:
+    """The answer to ``intent`` about ``procedure`` from item ``offset`` on, with its quick replies."""
+    aspect = ASPECT_BY_INTENT.get(intent, "overview")
+    section = SECTIONS[aspect](procedure, offset)
+    lines = [title(procedure) + (" (tiếp)" if offset else ""), *section.lines]
     if procedure.url:
         lines.append(f"Chi tiết: {procedure.url}")
-    return Answer("\n".join(lines), follow_up_buttons(procedure, intent))
+    buttons = follow_up_buttons(procedure, intent)
+    if section.next_offset is not None:
+        buttons.insert(0, more_button(procedure, aspect, section.next_offset))
+    return Answer("\n".join(lines), buttons)

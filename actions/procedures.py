@@ -72,10 +72,11 @@ class ActionAnswerProcedure(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name") or "ask_overview"
         text = tracker.latest_message.get("text") or ""
         entities = tracker.latest_message.get("entities") or []
+        given = {str(e.get("entity")): str(e.get("value")) for e in entities}  # a button's values
         if text.startswith("/"):
             # A button ("/ask_fee") answers the question typed before it.
             text, entities = last_typed_message(tracker, fallback=(text, entities))
-        chosen = next((e.get("value") for e in entities if e.get("entity") == "procedure_code"), None)
+        chosen = given.get("procedure_code")
         current = tracker.get_slot("procedure_code")
 
         code = chosen
@@ -97,7 +98,11 @@ class ActionAnswerProcedure(Action):
         if procedure is None:
             dispatcher.utter_message(text=messages.NO_PROCEDURE_FOUND, buttons=messages.NO_MATCH_BUTTONS)
             return [SlotSet("procedure_code", None)]
-        reply = answers.answer(procedure, intent)
+        offset = 0
+        if intent == "show_more":
+            intent = answers.INTENT_BY_ASPECT.get(given.get("aspect", ""), "ask_overview")
+            offset = int(given["offset"]) if given.get("offset", "").isdigit() else 0
+        reply = answers.answer(procedure, intent, offset)
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
         return [SlotSet("procedure_code", procedure.code)]
 

@@ -71,3 +71,31 @@ def test_unknown_values_are_said_to_be_unknown(session: Session) -> None:
     finally:
         procedure.channels = saved
         session.rollback()
+
+
+def test_documents_show_the_case_they_belong_to(session: Session) -> None:
+    text = answers.answer(load(session, "1.012786"), "ask_documents").text  # several cases
+    assert "Đối với trường hợp" in text
+
+
+def test_long_lists_continue_with_xem_them(session: Session) -> None:
+    procedure = load(session, "1.004222")  # Đăng ký thường trú: 18 documents
+    first = answers.answer(procedure, "ask_documents")
+    more = first.buttons[0]
+    assert more["title"] == "Xem thêm" and more["payload"].startswith("/show_more")
+    assert '"offset": "8"' in more["payload"] and '"aspect": "documents"' in more["payload"]
+    second = answers.answer(procedure, "ask_documents", answers.MAX_ITEMS)
+    assert f"{answers.MAX_ITEMS + 1}. " in second.text and "(tiếp)" in second.text
+    last = answers.answer(procedure, "ask_documents", 16)
+    assert "18. " in last.text and last.buttons[0]["title"] != "Xem thêm"
+
+
+def test_steps_page_by_page(session: Session) -> None:
+    procedure = load(session, "1.004222")
+    seen = []
+    offset: int | None = 0
+    while offset is not None:
+        section = answers.SECTIONS["steps"](procedure, offset)
+        seen.extend(line for line in section.lines if line != "Trình tự thực hiện:")
+        offset = section.next_offset
+    assert len(seen) == len(procedure.steps)

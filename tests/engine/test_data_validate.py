@@ -10,10 +10,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Justified in domain/dossier.yml: forms utter their utter_ask_* by name.
 ALLOWED = {
+    # Justified in domain/dossier.yml: forms utter their utter_ask_* by name.
     "The utterance 'utter_ask_receipt_code' is not used in any story or rule.",
     "The utterance 'utter_ask_phone_last4' is not used in any story or rule.",
+    # Justified in domain/procedures.yml: only the "Xem thêm" button sends it.
+    "The intent 'show_more' is listed in the domain file, but is not found in the NLU training data.",
 }
 
 

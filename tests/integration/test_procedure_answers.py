@@ -68,3 +68,19 @@ def test_without_diacritics(stack: Stack) -> None:
 def test_situation_gets_procedure_suggestions(stack: Stack) -> None:
     replies = say(stack, "answers-situation", "tôi mới sinh con thì phải làm những giấy tờ gì")
     assert buttons_of(replies)
+
+
+def test_xem_them_continues_a_long_list(stack: Stack) -> None:
+    replies = ask(stack, "answers-more", "đăng ký thường trú cần những giấy tờ gì")
+    more = next(b for b in buttons_of(replies) if b["title"] == "Xem thêm")
+    text = text_of(say(stack, "answers-more", more["payload"]))
+    assert "(tiếp)" in text and "9. " in text
+
+
+def test_a_choice_button_answers_about_the_chosen_procedure(stack: Stack) -> None:
+    replies = say(stack, "answers-choice", "thủ tục làm sổ đỏ cần giấy tờ gì")
+    if "thủ tục nào" not in text_of(replies):
+        return  # answered at once: nothing to choose
+    second = buttons_of(replies)[1]
+    text = text_of(say(stack, "answers-choice", second["payload"]))
+    assert text.splitlines()[0].startswith("📄 " + second["title"][:40])
