@@ -65,6 +65,7 @@ evaluate: envs db train ## NLU report: make evaluate DATA=file.jsonl [JSON=repor
 bench: envs train ## run the benchmarks in bench/ and update docs/benchmarks.md
 	@$(APP)/python -m bench.search
 	@$(APP)/python -m bench.refresh
+	@$(APP)/python -m bench.actions
 	@$(APP)/python -m bench.nlu
 
 lock: ## re-resolve both lock files from requirements/*.in (needs the network)

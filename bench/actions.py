@@ -40,6 +40,8 @@ from typing import Any
 from actions import messages
 from bench.report import percentile, save
 from knowledge import cli, demo
+from knowledge.catalog import CHECK_INTERVAL_S, knowledge_version
+from knowledge.db import make_engine, make_session_factory
 from nlu import engine
 from tests.stack import action_server
 
@@ -287,13 +289,22 @@ def summarise(latencies: list[float]) -> dict[str, float]:
     }
 
 
-def run_scenario(url: str, calls: list[Call], requests: int) -> dict[str, Any]:
-    """``requests`` sequential calls, cycling through ``calls``."""
+def label(call: Call) -> str:
+    """The message of ``call``, with the procedure in focus if there is one."""
+    text = str(call.tracker["latest_message"]["text"])
+    code = call.tracker["slots"].get("procedure_code")
+    return f"{text} [{code}]" if code else text
+
+
+def run_scenario(url: str, calls: list[Call], requests: int, pause_s: float = 0.0) -> dict[str, Any]:
+    """``requests`` sequential calls cycling through ``calls``, ``pause_s`` apart (untimed)."""
     load_start = os.getloadavg()[0]
     latencies: list[float] = []
     outcomes: Counter[str] = Counter()
     by_call: dict[int, list[float]] = {}
     for i in range(requests):
+        if pause_s and i:
+            time.sleep(pause_s)
         call = calls[i % len(calls)]
         elapsed, reply = post(url, call)
         latencies.append(elapsed)
@@ -302,23 +313,54 @@ def run_scenario(url: str, calls: list[Call], requests: int) -> dict[str, Any]:
     slowest = sorted(by_call.items(), key=lambda item: -sum(item[1]) / len(item[1]))[:5]
     return {
         "requests": requests,
+        "pause_s": pause_s,
         "distinct_trackers": len(calls),
         **summarise(latencies),
         "outcomes": dict(outcomes),
         "slowest_messages": [
-            {"text": calls[i].tracker["latest_message"]["text"], "mean_ms": round(sum(v) / len(v), 2)}
-            for i, v in slowest
+            {"message": label(calls[i]), "mean_ms": round(sum(v) / len(v), 2)} for i, v in slowest
         ],
         "load_1min_start": round(load_start, 2),
         "load_1min_end": round(os.getloadavg()[0], 2),
     }
 
 
-SCENARIOS: tuple[tuple[str, str, Callable[[], list[Call]], bool], ...] = (
-    ("search", "(a) answer, procedure found by search", search_calls, True),
-    ("follow_up", "(b) answer, `procedure_code` already set", follow_up_calls, True),
-    ("dossier", "(c) dossier status, right proof (scrypt)", dossier_calls, False),
-    ("fallback", "(d) default fallback (inbox write)", fallback_calls, False),
+@dataclass(frozen=True)
+class Scenario:
+    """A kind of request, and how it is sent."""
+
+    key: str
+    label: str
+    make: Callable[[], list[Call]]
+    answers: bool  # an answer to a question: the 20 ms target applies
+    pause_s: float = 0.0
+    share: float = 1.0  # of the requests per scenario
+
+
+# Back-to-back requests share the catalog's change check (at most one per
+# CHECK_INTERVAL_S); a citizen's messages are seconds apart, so each pays it.
+PACE_S = CHECK_INTERVAL_S + 0.1
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("search", "(a) answer, procedure found by search", search_calls, True),
+    Scenario(
+        "search_paced",
+        f"(a′) as (a), one request every {PACE_S:.1f} s",
+        search_calls,
+        True,
+        pause_s=PACE_S,
+        share=1 / 3,
+    ),
+    Scenario("follow_up", "(b) answer, `procedure_code` already set", follow_up_calls, True),
+    Scenario(
+        "follow_up_paced",
+        f"(b′) as (b), one request every {PACE_S:.1f} s",
+        follow_up_calls,
+        True,
+        pause_s=PACE_S,
+        share=1 / 3,
+    ),
+    Scenario("dossier", "(c) dossier status, right proof (scrypt)", dossier_calls, False),
+    Scenario("fallback", "(d) default fallback (inbox write)", fallback_calls, False),
 )
 
 
@@ -332,6 +374,22 @@ def seed(folder: Path) -> str:
     return url
 
 
+def change_check_ms(url: str, rounds: int = 20) -> float:
+    """Median time of the query a catalog runs to see whether the knowledge base changed."""
+    engine_ = make_engine(url)
+    sessions = make_session_factory(engine_)
+    times = []
+    try:
+        for _ in range(rounds + 1):
+            with sessions() as session:
+                started = time.perf_counter()
+                knowledge_version(session)
+                times.append((time.perf_counter() - started) * 1000)
+    finally:
+        engine_.dispose()
+    return round(percentile(times[1:], 0.5), 2)
+
+
 def measure(requests: int) -> dict[str, Any]:
     """Seed, serve, warm up, and time every scenario."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -339,21 +397,23 @@ def measure(requests: int) -> dict[str, Any]:
         started = time.perf_counter()
         url = seed(folder)
         seed_s = time.perf_counter() - started
+        check_ms = change_check_ms(url)
         port = engine.free_port()
         with action_server(port, {"DATABASE_URL": url}, folder / "actions.log") as server:
             started = time.perf_counter()
-            for _, _, make, _ in SCENARIOS:  # every distinct request once, not counted
-                for call in make():
+            for scenario in SCENARIOS:  # every distinct request once, not counted
+                for call in scenario.make():
                     post(server, call, timeout=WARMUP_TIMEOUT_S)
             warmup_s = time.perf_counter() - started
             scenarios = {}
-            for key, _, make, answers in SCENARIOS:
-                result = run_scenario(server, make(), requests)
-                result["target_applies"] = answers
+            for scenario in SCENARIOS:
+                count = max(1, round(requests * scenario.share))
+                result = run_scenario(server, scenario.make(), count, scenario.pause_s)
+                result["target_applies"] = scenario.answers
                 result["target_met"] = result["p95_ms"] < TARGET_P95_MS
-                scenarios[key] = result
+                scenarios[scenario.key] = result
                 print(
-                    f"{key}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
+                    f"{scenario.key}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
                     f"p99 {result['p99_ms']} ms, load {result['load_1min_end']}"
                 )
     return {
@@ -361,67 +421,73 @@ def measure(requests: int) -> dict[str, Any]:
         "target_p95_ms": TARGET_P95_MS,
         "seed_s": round(seed_s, 1),
         "warmup_s": round(warmup_s, 1),
+        "change_check_ms": check_ms,
         "scenarios": scenarios,
     }
 
 
 def verdict(result: dict[str, Any]) -> str:
-    met = "yes" if result["target_met"] else "**no**"
-    return met if result["target_applies"] else f"{met} (no target)"
+    if not result["target_applies"]:
+        return f"{'yes' if result['target_met'] else 'no'} (no target)"
+    return "yes" if result["target_met"] else "**no**"
 
 
 def markdown(results: dict[str, Any]) -> str:
     scenarios = results["scenarios"]
     rows = "\n".join(
-        f"| {label} | {scenarios[key]['distinct_trackers']} | {scenarios[key]['p50_ms']:.1f} "
-        f"| {scenarios[key]['p95_ms']:.1f} | {scenarios[key]['p99_ms']:.1f} | {scenarios[key]['max_ms']:.1f} "
-        f"| {verdict(scenarios[key])} "
-        f"| {scenarios[key]['load_1min_start']:.2f} → {scenarios[key]['load_1min_end']:.2f} |"
-        for key, label, _, _ in SCENARIOS
+        f"| {s.label} | {r['requests']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} "
+        f"| {r['max_ms']:.1f} | {verdict(r)} | {r['load_1min_start']:.2f} → {r['load_1min_end']:.2f} |"
+        for s in SCENARIOS
+        for r in [scenarios[s.key]]
     )
     search = scenarios["search"]
     outcomes = ", ".join(f"{name} {count}" for name, count in sorted(search["outcomes"].items()))
-    slowest = "; ".join(f"“{s['text']}” {s['mean_ms']:.0f} ms" for s in search["slowest_messages"][:3])
-    answers = [scenarios[key] for key, _, _, applies in SCENARIOS if applies]
-    if all(r["target_met"] for r in answers):
-        summary = (
-            f"The target (answers under {TARGET_P95_MS:.0f} ms at p95) **is met** in both answer scenarios."
-        )
+    slowest = "; ".join(f"“{s['message']}” {s['mean_ms']:.0f} ms" for s in search["slowest_messages"][:3])
+    answers = [s for s in SCENARIOS if s.answers]
+    missed = [s.label.split(" ")[0] for s in answers if not scenarios[s.key]["target_met"]]
+    target = f"The target (answers under {TARGET_P95_MS:.0f} ms at p95)"
+    if not missed:
+        summary = f"{target} **is met** in every answer scenario."
     else:
-        missed = [label for key, label, _, a in SCENARIOS if a and not scenarios[key]["target_met"]]
-        summary = (
-            f"The target (answers under {TARGET_P95_MS:.0f} ms at p95) **is not met** for "
-            + " and ".join(missed)
-            + "."
+        met = [s.label.split(" ")[0] for s in answers if scenarios[s.key]["target_met"]]
+        summary = f"{target} **is not met** for {', '.join(missed)}" + (
+            f"; it is met for {', '.join(met)}." if met else "."
         )
     with_span = sum(1 for _, _, span in QUESTIONS if span)
+    n = results["requests_per_scenario"]
     return f"""## Action server latency (issue: dialogue)
 
 `bench/actions.py`: the real action server (`python -m actions`, rasa-sdk) on the whole seed
-(temporary SQLite database with the demo dossiers), {results["requests_per_scenario"]} requests per
-scenario sent one after the other to `POST /webhook` on loopback, each on a new connection as Rasa
-3.6 makes its action calls, timed from sending the request to having read the response (JSON
-encoding and HTTP included, knowledge lookup included). Trackers as Rasa sends them, with
-`events: []` and a minimal domain. Before timing, every distinct request was sent once
-({results["warmup_s"]:.1f} s, the search index build included) and is not counted.
+(temporary SQLite database with the demo dossiers). Requests are sent one at a time to
+`POST /webhook` on loopback, each on a new connection as Rasa 3.6 makes its action calls, and
+timed from sending the request to having read the response (JSON encoding, HTTP and the knowledge
+lookup included). Trackers as Rasa sends them, with `events: []` and a minimal domain. Before
+timing, every distinct request was sent once ({results["warmup_s"]:.1f} s, the search index build
+included) and is not counted.
 
-| scenario | distinct requests | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | p95 < {TARGET_P95_MS:.0f} ms | 1-min load |
+| scenario | requests | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | p95 < {TARGET_P95_MS:.0f} ms | 1-min load |
 |---|---:|---:|---:|---:|---:|---|---|
 {rows}
 
 {summary}
 
 - (a): {len(QUESTIONS)} typed questions ({with_span} with the NLU's procedure span, which doubles the searches;
-  {len(QUESTIONS) - with_span} without), each {results["requests_per_scenario"] // len(QUESTIONS)} times.
-  Outcomes: {outcomes}. Slowest on average: {slowest}.
+  {len(QUESTIONS) - with_span} without), cycled. Outcomes: {outcomes}.
+  Slowest on average: {slowest}.
 - (b): "còn mất bao lâu", "còn lệ phí thì sao", "nộp ở đâu vậy" about each of the
   {len(demo.PROCEDURES)} demo procedures: no search, one procedure loaded with its documents.
+- (a′), (b′): the same requests with {PACE_S:.1f} s between them (not timed), as a citizen's messages
+  arrive. Every search first asks the database whether the knowledge base changed, at most once per
+  {CHECK_INTERVAL_S} s (`knowledge.catalog`); back to back, (a) pays that check on about one request
+  in {max(1, round(CHECK_INTERVAL_S * 1000 / max(search["mean_ms"], 0.1)))}, paced, (a′) pays it on every one. The check alone
+  (`knowledge_version`, measured in process on the same database) takes {results["change_check_ms"]:.1f} ms here.
 - (c): demo dossier 1 with the right 4 digits; the scrypt check (n = 2^14) is deliberately slow
   to make guessing expensive, so the 20 ms target does not apply.
 - (d): the fallback records each message in the staff inbox (one SQLite write).
 
-The 1-minute load average is read before and after each scenario: the machine is shared, so a
-load near or above its core count inflates the tail.
+{n} requests per scenario, a third of that for the paced ones. The 1-minute load average is read
+before and after each scenario: the machine is shared, so a load near or above its core count
+inflates the tail.
 """
 
 

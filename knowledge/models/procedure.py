@@ -25,6 +25,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -106,6 +107,8 @@ class Procedure(TimestampMixin, Base):
     """An administrative procedure (thủ tục hành chính)."""
 
     __tablename__ = "procedures"
+    # The servers' search watches max(updated_at) for changes (knowledge.catalog).
+    __table_args__ = (Index("ix_procedures_updated_at", "updated_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -265,6 +268,7 @@ class Alias(TimestampMixin, Base):
     """A name people use for one or more procedures ("sổ đỏ", "làm căn cước")."""
 
     __tablename__ = "aliases"
+    __table_args__ = (Index("ix_aliases_updated_at", "updated_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(String(255))
