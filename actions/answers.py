@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from knowledge.messages import CHANNEL_LABELS, DOCUMENT_GROUP_LABELS
 from knowledge.models import Procedure
 from knowledge.show import format_fee, format_time
+from nlu.textnorm import fold
 
 MAX_ITEMS = 8
 MAX_STEPS = 5
@@ -43,6 +44,7 @@ FOLLOW_UPS = [
 ]
 UNKNOWN = "Cơ sở dữ liệu chưa có thông tin này."
 BUTTON_MORE = "Xem thêm"
+NO_UNIT = " (dữ liệu công bố không ghi đơn vị; xem trang chính thức)"
 BUTTON_OTHER = "Hỏi thủ tục khác"
 
 
@@ -87,9 +89,11 @@ def documents(procedure: Procedure, offset: int = 0) -> Section:
     for number, document in enumerate(page, start=offset + 1):
         if (document.case_title, document.group) != heading:
             heading = (document.case_title, document.group)
-            if document.case_title:
+            label = DOCUMENT_GROUP_LABELS.get(document.group, document.group)
+            # Some records repeat the group's own name as the case ("Giấy tờ phải nộp").
+            if document.case_title and fold(document.case_title).strip(" :") != fold(label):
                 lines.append(_cut(document.case_title, 200))
-            lines.append(f"{DOCUMENT_GROUP_LABELS.get(document.group, document.group)}:")
+            lines.append(f"{label}:")
         quantity = f" – {document.quantity_text}" if document.quantity_text else ""
         template = f" (mẫu: {document.template})" if document.template else ""
         lines.append(f"{number}. {_cut(document.name, 200)}{quantity}{template}")
@@ -109,7 +113,9 @@ def duration(procedure: Procedure) -> list[str]:
     if not procedure.channels:
         return [UNKNOWN]
     return ["Thời hạn giải quyết:"] + [
-        f"- {CHANNEL_LABELS.get(c.channel, c.channel_text)}: {format_time(c)}" for c in procedure.channels
+        f"- {CHANNEL_LABELS.get(c.channel, c.channel_text)}: {format_time(c)}"
+        + (NO_UNIT if c.time_value is not None and not c.time_unit else "")
+        for c in procedure.channels
     ]
 
 

@@ -99,3 +99,13 @@ def test_steps_page_by_page(session: Session) -> None:
         seen.extend(line for line in section.lines if line != "Trình tự thực hiện:")
         offset = section.next_offset
     assert len(seen) == len(procedure.steps)
+
+
+def test_a_case_named_like_its_group_is_not_repeated(session: Session) -> None:
+    text = answers.answer(load(session, "1.001193"), "ask_documents").text  # Đăng ký khai sinh
+    assert "Giấy tờ phải nộp:\nGiấy tờ phải nộp:" not in text
+
+
+def test_a_bare_number_of_days_is_flagged(session: Session) -> None:
+    text = answers.answer(load(session, "1.001193"), "ask_duration").text  # published as "1"
+    assert "không ghi đơn vị" in text
