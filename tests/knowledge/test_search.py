@@ -8,11 +8,9 @@ import pytest
 
 from knowledge.search import LiveIndex, SearchDoc, SearchIndex, SearchResult
 from knowledge.search_text import analyse_query, analyse_title, strip_stop_phrases
-from tests.knowledge.test_search_data import data_available, load_docs
+from tests.knowledge.test_search_data import load_docs
 
 PROVINCE = ("Cấp tỉnh", "Cấp xã")
-
-pytestmark = pytest.mark.skipif(not data_available(), reason="procedure data not available")
 
 
 @pytest.fixture(scope="module")

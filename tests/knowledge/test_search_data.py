@@ -116,12 +116,6 @@ def _source_files() -> tuple[list[Path], Path]:
     return (bundled if bundled[0].is_file() else shared), excluded
 
 
-def data_available() -> bool:
-    """True when the procedure data can be read on this machine."""
-    files, _ = _source_files()
-    return files[0].is_file()
-
-
 @lru_cache(maxsize=1)
 def _base_docs() -> tuple[SearchDoc, ...]:
     files, excluded_file = _source_files()

@@ -16,8 +16,6 @@ import statistics
 import time
 from dataclasses import dataclass
 
-import pytest
-
 from knowledge.search import SearchIndex
 from knowledge.settings import get_settings
 from nlu import textnorm
@@ -25,15 +23,12 @@ from tests.knowledge.test_search_data import (
     EVAL_ALIASES,
     QUERIES,
     curated_aliases,
-    data_available,
     load_docs,
     load_queries,
 )
 
 GATE_HIT_AT_1 = 0.80
 GATE_HIT_AT_3 = 0.92
-
-pytestmark = pytest.mark.skipif(not data_available(), reason="procedure data not available")
 
 
 @dataclass(frozen=True)
