@@ -20,7 +20,7 @@ from typing import Any
 from knowledge.models.procedure import ChannelKind, TimeUnit
 from knowledge.parsing import fees
 from knowledge.parsing.fees import Fee
-from knowledge.parsing.text import PLACEHOLDER, balanced_end, clean
+from knowledge.parsing.text import NO_INFORMATION, balanced_end, clean
 
 HEADER = "Hình thức nộpThời gianPhí, lệ phíMô tả"
 
@@ -177,9 +177,9 @@ def _parse_row(kind: ChannelKind, name: str, body: str, start: int) -> tuple[Cha
             row.time_text = split[0]
             row.flags.append(FLAG_SPLIT)
             fee_at = len(split[0])
-    elif rest.startswith(PLACEHOLDER):
-        row.time_text = PLACEHOLDER
-        fee_at = len(PLACEHOLDER)
+    elif rest.startswith(NO_INFORMATION):
+        row.time_text = NO_INFORMATION
+        fee_at = len(NO_INFORMATION)
     else:
         found = _FEE_START_RE.search(rest)
         if found:

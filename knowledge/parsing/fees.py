@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from knowledge.parsing.text import PLACEHOLDER, clean
+from knowledge.parsing.text import NO_INFORMATION, clean
 
 FREE = "Miễn phí"
 VND = "VND"
@@ -173,6 +173,6 @@ def parse_structured(text: str | None) -> Fee:
     return decide(fee)
 
 
-def placeholder_fee() -> Fee:
+def no_information_fee() -> Fee:
     """The fee of a row that says nothing about it."""
-    return Fee(text=PLACEHOLDER, flags=[FLAG_NO_INFORMATION])
+    return Fee(text=NO_INFORMATION, flags=[FLAG_NO_INFORMATION])

@@ -6,9 +6,9 @@ import re
 
 from nlu.textnorm import nfc
 
-# The portal's "no information" placeholder, and other ways of saying nothing.
-PLACEHOLDER = "Không có thông tin"
-_EMPTY_VALUES = frozenset({"", PLACEHOLDER, "--", "-", "Không", "không"})
+# The portal's "no information" text, and other ways of saying nothing.
+NO_INFORMATION = "Không có thông tin"
+_EMPTY_VALUES = frozenset({"", NO_INFORMATION, "--", "-", "Không", "không"})
 
 _SPACES = re.compile(r"[\t\u00a0\u2002\u2003\u2009\u200b][ \t\u00a0\u2002\u2003\u2009\u200b]*| {2,}")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
@@ -37,12 +37,12 @@ def one_line(text: str | None) -> str:
 
 
 def is_empty(text: str | None) -> bool:
-    """True for empty text and the portal's placeholders."""
+    """True for empty text and the portal's "no information" texts."""
     return clean(text) in _EMPTY_VALUES
 
 
 def value_or_none(text: str | None, *, single_line: bool = False) -> str | None:
-    """The cleaned text, or None for empty text and placeholders."""
+    """The cleaned text, or None for empty text and "no information" texts."""
     if is_empty(text):
         return None
     return one_line(text) if single_line else clean(text)

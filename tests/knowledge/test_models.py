@@ -161,6 +161,7 @@ def test_agencies_and_faqs(session: Session) -> None:
 
 def test_sqlite_pragmas(tmp_path: object, database_kind: str) -> None:
     if database_kind != "sqlite":
+        # The pragmas are SQLite's own; the PostgreSQL run of this suite has none to check.
         pytest.skip("SQLite only")
     engine = make_engine(f"sqlite:///{tmp_path}/pragmas/t.db")
     try:
