@@ -8,31 +8,21 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from actions import answers, db, messages
 from actions.resolution import resolve
 from knowledge.catalog import get_catalog
 from knowledge.models import Procedure
+from knowledge.queries import procedure_with_details
 from knowledge.search import SearchResult
 
 logger = logging.getLogger(__name__)
 
 
 def load_procedure(code: str) -> Procedure | None:
-    """A procedure with everything an answer needs, or None."""
-    statement = (
-        select(Procedure)
-        .where(Procedure.code == code, Procedure.is_active.is_(True))
-        .options(
-            selectinload(Procedure.channels),
-            selectinload(Procedure.documents),
-            selectinload(Procedure.legal_bases),
-        )
-    )
+    """An active procedure with everything an answer needs, or None."""
     with db.sessions()() as session:
-        return session.scalars(statement).first()
+        return procedure_with_details(session, code, active_only=True)
 
 
 # Candidates scoring below this share of the best one are not offered.

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from actions import answers
 from knowledge.db import make_engine, make_session_factory
 from knowledge.models import Procedure
+from knowledge.queries import procedure_with_details
 
 
 @pytest.fixture(scope="module")
@@ -22,16 +22,8 @@ def session(seeded_database_url: str) -> Iterator[Session]:
 
 
 def load(session: Session, code: str) -> Procedure:
-    statement = (
-        select(Procedure)
-        .where(Procedure.code == code)
-        .options(
-            selectinload(Procedure.channels),
-            selectinload(Procedure.documents),
-            selectinload(Procedure.legal_bases),
-        )
-    )
-    procedure = session.scalars(statement).one()
+    procedure = procedure_with_details(session, code)
+    assert procedure is not None, code
     return procedure
 
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from knowledge.models import Procedure
+from knowledge.queries import procedure_with_details
 
 Fee = int | tuple[float, str] | None  # VND amount (0: free), (amount, currency), None: not stated
 
@@ -391,15 +391,9 @@ EXPECTED: list[Expected] = [
 
 
 def load(session: Session, code: str) -> Procedure:
-    return session.scalars(
-        select(Procedure)
-        .where(Procedure.code == code)
-        .options(
-            selectinload(Procedure.channels),
-            selectinload(Procedure.documents),
-            selectinload(Procedure.legal_bases),
-        )
-    ).one()
+    procedure = procedure_with_details(session, code)
+    assert procedure is not None, code
+    return procedure
 
 
 def fee_of(channel: Any) -> Fee:

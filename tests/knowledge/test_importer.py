@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from knowledge.importer import import_files
 from knowledge.models import LegalBasis, Procedure, RequiredDocument, SubmissionChannel
+from knowledge.queries import procedure_with_details
 from knowledge.report import ImportReport
 from tests.knowledge.conftest import WriteJsonl
 
@@ -25,15 +26,9 @@ def sample(seed_records: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def load(session: Session, code: str) -> Procedure:
-    return session.scalars(
-        select(Procedure)
-        .where(Procedure.code == code)
-        .options(
-            selectinload(Procedure.channels),
-            selectinload(Procedure.documents),
-            selectinload(Procedure.legal_bases),
-        )
-    ).one()
+    procedure = procedure_with_details(session, code)
+    assert procedure is not None, code
+    return procedure
 
 
 def counts(session: Session) -> tuple[int, ...]:
