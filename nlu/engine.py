@@ -155,8 +155,8 @@ def serve_argv(
         "--model",
         str(model),
         "--enable-api",
-        "--auth-token",
-        token,
+        # "=" form: a random token may start with "-", which argparse would take for an option.
+        f"--auth-token={token}",
         "--interface",
         host,
         "--port",
