@@ -9,11 +9,12 @@ with the official page to check; nothing is made up.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from actions.feedback import feedback_buttons
 from knowledge.messages import CHANNEL_LABELS, DOCUMENT_GROUP_LABELS
-from knowledge.models import Procedure
+from knowledge.models import Agency, Procedure
 from knowledge.show import format_fee, format_time
 from nlu.textnorm import fold
 
@@ -119,7 +120,21 @@ def duration(procedure: Procedure) -> list[str]:
     ]
 
 
-def where(procedure: Procedure) -> list[str]:
+def agency_lines(agency: Agency) -> list[str]:
+    """An office the province's staff described: address, hours, phone, map."""
+    lines = [f"📍 {agency.name}"]
+    if agency.address:
+        lines.append(f"Địa chỉ: {_cut(agency.address, 200)}")
+    if agency.opening_hours:
+        lines.append(f"Giờ làm việc: {_cut(agency.opening_hours, 200)}")
+    if agency.phone:
+        lines.append(f"Điện thoại: {agency.phone}")
+    if agency.map_url:
+        lines.append(f"Bản đồ: {agency.map_url}")
+    return lines
+
+
+def where(procedure: Procedure, agencies: Sequence[Agency] = ()) -> list[str]:
     lines = []
     if procedure.competent_agency:
         lines.append(f"Cơ quan có thẩm quyền: {_cut(procedure.competent_agency, 300)}")
@@ -127,6 +142,8 @@ def where(procedure: Procedure) -> list[str]:
         lines.append(f"Cơ quan thực hiện: {_cut(procedure.executing_agency, 300)}")
     if procedure.receiving_address:
         lines.append(f"Địa chỉ tiếp nhận: {_cut(procedure.receiving_address, 300)}")
+    for agency in agencies:
+        lines.extend(agency_lines(agency))
     return lines or [UNKNOWN]
 
 
@@ -191,7 +208,7 @@ SECTIONS: dict[str, Callable[[Procedure, int], Section]] = {
     "documents": documents,
     "fee": _whole(fee),
     "duration": _whole(duration),
-    "where": _whole(where),
+    "where": _whole(where),  # with the province's offices: see answer()
     "steps": steps,
     "online": _whole(online),
     "requirements": _whole(requirements),
@@ -209,7 +226,7 @@ def follow_up_buttons(procedure: Procedure, except_intent: str | None = None) ->
         for label, intent in FOLLOW_UPS
         if intent != except_intent
     ]
-    return [*buttons, {"title": BUTTON_OTHER, "payload": "/greet"}]
+    return [*buttons, {"title": BUTTON_OTHER, "payload": "/other_procedure"}, *feedback_buttons()]
 
 
 def more_button(procedure: Procedure, aspect: str, offset: int) -> dict[str, str]:
@@ -218,10 +235,16 @@ def more_button(procedure: Procedure, aspect: str, offset: int) -> dict[str, str
     return {"title": BUTTON_MORE, "payload": f"/show_more{payload}"}
 
 
-def answer(procedure: Procedure, intent: str, offset: int = 0) -> Answer:
-    """The answer to ``intent`` about ``procedure`` from item ``offset`` on, with its quick replies."""
+def answer(procedure: Procedure, intent: str, offset: int = 0, agencies: Sequence[Agency] = ()) -> Answer:
+    """The answer to ``intent`` about ``procedure`` from item ``offset`` on, with its quick replies.
+
+    ``agencies`` are the province's offices that handle it (``knowledge.agencies``),
+    shown in the "where" answer.
+    """
     aspect = ASPECT_BY_INTENT.get(intent, "overview")
-    section = SECTIONS[aspect](procedure, offset)
+    section = (
+        Section(where(procedure, agencies)) if aspect == "where" else SECTIONS[aspect](procedure, offset)
+    )
     lines = [title(procedure) + (" (tiếp)" if offset else ""), *section.lines]
     if procedure.url:
         lines.append(f"Chi tiết: {procedure.url}")

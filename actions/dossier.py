@@ -22,40 +22,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from actions import db, messages
+from actions.feedback import feedback_buttons
+from actions.subscriptions import subscribe_button
 from knowledge.messages import STATUS_LABELS
 from knowledge.models import Dossier
-from knowledge.settings import get_settings
+from knowledge.receipt_codes import normalize_receipt_code
 from knowledge.verification import verify_secret
 
 logger = logging.getLogger(__name__)
 
 MAX_FAILURES = 5
 LOCK_WINDOW_S = 3600.0
-_GROUPS = re.compile(r"[0-9A-Za-z]+")
-# The national shape AAA.BB.CC.XNN-YYMMDD-NNNN with its separators removed.
-_STANDARD_COMPACT = re.compile(r"(\d{3})(\d{2})(\d{2})([A-Z]\d{2})(\d{6})(\d{4})")
-
-
-def normalize_receipt_code(text: str, pattern: str | None = None) -> str | None:
-    """The receipt code as the one-stop system writes it, or None if it is not one.
-
-    Accepts lower case, spaces or missing separators between the parts:
-    "000.00.04.h51 200221 0001" -> "000.00.04.H51-200221-0001".
-    """
-    pattern = pattern or get_settings().receipt_code_pattern
-    text = text.strip().upper()[:100]
-    candidates = [re.sub(r"\s+", "", text), re.sub(r"\s+", "-", text)]
-    groups = _GROUPS.findall(text)
-    if len(groups) >= 6:
-        candidates.append(".".join(groups[:-2]) + "-" + "-".join(groups[-2:]))
-    compact = _STANDARD_COMPACT.search("".join(groups))
-    if compact:  # every separator missing or misplaced, in the national shape
-        candidates.append("{}.{}.{}.{}-{}-{}".format(*compact.groups()))
-    for candidate in candidates:
-        if re.fullmatch(pattern, candidate):
-            return candidate
-    match = re.search(pattern, text)
-    return match.group(0) if match else None
 
 
 def mask_name(name: str) -> str:
@@ -155,7 +132,7 @@ class ActionCheckDossier(Action):
                 dispatcher.utter_message(text=messages.DOSSIER_REFUSED)
                 return [*clear, SlotSet("dossier_failures", [*failures, now])]
             text = describe(dossier)
-        dispatcher.utter_message(
-            text=text, buttons=[{"title": messages.BUTTON_HANDOFF, "payload": "/human_handoff"}]
-        )
-        return clear
+        buttons = [subscribe_button(code), {"title": messages.BUTTON_HANDOFF, "payload": "/human_handoff"}]
+        dispatcher.utter_message(text=text, buttons=[*buttons, *feedback_buttons()])
+        verified = [c for c in tracker.get_slot("verified_dossiers") or [] if c != code][-4:]
+        return [*clear, SlotSet("verified_dossiers", [*verified, code])]

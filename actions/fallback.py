@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import UserUtteranceReverted
+from rasa_sdk.events import ConversationPaused, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import db, messages
@@ -91,7 +91,13 @@ class ActionDefaultFallback(Action):
 
 
 class ActionHumanHandoff(Action):
-    """Record a request for a person with the conversation so far."""
+    """Record a request for a person with the conversation so far, and pause the bot.
+
+    While paused, Rasa keeps the citizen's messages in the tracker but answers
+    none of them (the gateway tells the citizen a person will answer). Staff
+    release the conversation with Rasa's ``resume`` event; the citizen can
+    come back to the bot at any time with ``/restart`` (the button below).
+    """
 
     def name(self) -> str:
         return "action_human_handoff"
@@ -109,8 +115,11 @@ class ActionHumanHandoff(Action):
                 nlu={**_nlu(tracker), "conversation": conversation(tracker)},
                 bot_reply=text,
             )
-        dispatcher.utter_message(text=text)
-        return []
+        dispatcher.utter_message(
+            text=f"{text}\n{messages.HANDOFF_PAUSED}",
+            buttons=[{"title": messages.BUTTON_RESUME, "payload": "/restart"}],
+        )
+        return [ConversationPaused()]
 
 
 class ActionComplaint(Action):

@@ -64,3 +64,38 @@ DOSSIER_LOCKED = (
     "Bạn có thể gặp cán bộ hoặc mang giấy biên nhận đến bộ phận một cửa."
 )
 DOSSIER_LATE = "Hồ sơ đã quá hạn {days} ngày. Chúng tôi thành thật xin lỗi vì sự chậm trễ này."
+
+HANDOFF_PAUSED = (
+    "Trong lúc chờ cán bộ, trợ lý ảo tạm dừng trả lời cuộc trò chuyện này; tin nhắn của bạn vẫn được "
+    'chuyển tới cán bộ. Muốn hỏi tiếp trợ lý ảo, bạn bấm "Tiếp tục với trợ lý ảo".'
+)
+BUTTON_RESUME = "Tiếp tục với trợ lý ảo"
+
+FEEDBACK_THANKS = "Cảm ơn bạn đã đánh giá! Bạn còn cần hỏi gì thêm không ạ?"
+FEEDBACK_WHAT_WAS_WRONG = (
+    "Cảm ơn bạn đã cho biết. Câu trả lời chưa ổn ở điểm nào? (không bắt buộc, bạn chọn một ý bên dưới "
+    "hoặc cứ hỏi tiếp câu khác)"
+)
+FEEDBACK_NOTED = "Cảm ơn bạn, góp ý đã được chuyển tới cán bộ để cải thiện câu trả lời."
+
+BUTTON_SUBSCRIBE = "🔔 Báo cho tôi khi hồ sơ thay đổi"
+BUTTON_UNSUBSCRIBE = "Ngừng nhận thông báo"
+SUBSCRIBED = (
+    "Đã đăng ký: khi hồ sơ {code} có thay đổi (được giải quyết, cần bổ sung, có kết quả...), "
+    "tôi sẽ nhắn cho bạn qua kênh này."
+)
+SUBSCRIBE_NEEDS_PROOF = (
+    "Để nhận thông báo về một hồ sơ, trước hết bạn cần tra cứu hồ sơ đó (mã hồ sơ và 4 số cuối "
+    "điện thoại) trong cuộc trò chuyện này."
+)
+UNSUBSCRIBED = "Đã ngừng gửi thông báo về hồ sơ cho bạn."
+NOT_SUBSCRIBED = "Bạn chưa đăng ký nhận thông báo hồ sơ nào trong cuộc trò chuyện này."
+
+OTHER_PROCEDURE = (
+    'Bạn muốn hỏi thủ tục nào? Hãy gõ tên thủ tục (ví dụ "đăng ký kết hôn", "cấp đổi thẻ căn cước") '
+    'hoặc kể việc bạn cần làm (ví dụ "tôi mới sinh con").'
+)
+INFORM_OUTSIDE_FORM = (
+    'Tôi chưa rõ dãy số này dùng để làm gì. Nếu bạn muốn tra cứu hồ sơ, bấm "Tra cứu hồ sơ" rồi nhập '
+    "mã hồ sơ in trên giấy biên nhận."
+)

@@ -11,32 +11,48 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import answers, db, messages
 from actions.resolution import resolve
+from knowledge import situations
+from knowledge.agencies import matching_agencies
 from knowledge.catalog import get_catalog
-from knowledge.models import Procedure
+from knowledge.models import Agency, Procedure
 from knowledge.queries import procedure_with_details
-from knowledge.search import SearchResult
+from knowledge.search import Candidate, SearchResult
 
 logger = logging.getLogger(__name__)
 
 
-def load_procedure(code: str) -> Procedure | None:
-    """An active procedure with everything an answer needs, or None."""
+def load_procedure(code: str, with_agencies: bool = False) -> tuple[Procedure | None, list[Agency]]:
+    """An active procedure with everything an answer needs (or None), and the province's offices for it."""
     with db.sessions()() as session:
-        return procedure_with_details(session, code, active_only=True)
+        procedure = procedure_with_details(session, code, active_only=True)
+        agencies = matching_agencies(session, procedure) if procedure and with_agencies else []
+        return procedure, agencies
 
 
 # Candidates scoring below this share of the best one are not offered.
 CHOICE_RELATIVE_SCORE = 0.6
+# Procedures suggested for a situation the citizen describes.
+SITUATION_CANDIDATES = 5
 
 
-def choice_buttons(result: SearchResult, intent: str) -> list[dict[str, str]]:
-    """One button per close candidate; a click asks ``intent`` about that code."""
+def close_candidates(result: SearchResult) -> list[Candidate]:
+    """The candidates worth offering: at most 5, none far below the best."""
     best = result.candidates[0].score if result.candidates else 0.0
+    return [c for c in result.candidates[:5] if c.score >= CHOICE_RELATIVE_SCORE * best]
+
+
+def choice_buttons(candidates: list[Candidate], intent: str) -> list[dict[str, str]]:
+    """One button per candidate; a click asks ``intent`` about that code."""
     return [
         {"title": candidate.name[:80], "payload": f'/{intent}{{"procedure_code": "{candidate.code}"}}'}
-        for candidate in result.candidates[:5]
-        if candidate.score >= CHOICE_RELATIVE_SCORE * best
+        for candidate in candidates
     ]
+
+
+def offered(codes: list[str]) -> list[Candidate]:
+    """Candidates offered earlier in the conversation, still active, by code."""
+    by_code = {c.code: c for c in get_catalog().candidates_by_code(codes)}
+    return [by_code[code] for code in codes if code in by_code]
 
 
 def last_typed_message(
@@ -69,32 +85,42 @@ class ActionAnswerProcedure(Action):
         chosen = given.get("procedure_code")
         current = tracker.get_slot("procedure_code")
 
+        named = any(e.get("entity") == "procedure" for e in entities)
         code = chosen
-        if code is None and not any(e.get("entity") == "procedure" for e in entities) and current:
+        if code is None and not named and current:
             # A follow-up ("còn lệ phí thì sao?") is about the procedure in focus.
             code = current
+        if code is None and not named and not text.startswith("/"):
+            # "Which procedure?" was asked and the citizen asked about another
+            # aspect instead of choosing: offer the same procedures again.
+            pending = offered(list(tracker.get_slot("offered_codes") or []))
+            if len(pending) > 1:
+                dispatcher.utter_message(
+                    text=messages.WHICH_PROCEDURE, buttons=choice_buttons(pending, intent)
+                )
+                return []
         if code is None:
             result = resolve(text, entities)
             if not result.candidates:
                 dispatcher.utter_message(text=messages.NO_PROCEDURE_FOUND, buttons=messages.NO_MATCH_BUTTONS)
                 return []
-            choices = [] if result.clear else choice_buttons(result, intent)
-            if len(choices) > 1:
-                dispatcher.utter_message(text=messages.WHICH_PROCEDURE, buttons=choices)
-                return []
+            close = [] if result.clear else close_candidates(result)
+            if len(close) > 1:
+                dispatcher.utter_message(text=messages.WHICH_PROCEDURE, buttons=choice_buttons(close, intent))
+                return [SlotSet("offered_codes", [c.code for c in close])]
             code = result.candidates[0].code
 
-        procedure = load_procedure(str(code))
-        if procedure is None:
-            dispatcher.utter_message(text=messages.NO_PROCEDURE_FOUND, buttons=messages.NO_MATCH_BUTTONS)
-            return [SlotSet("procedure_code", None)]
         offset = 0
         if intent == "show_more":
             intent = answers.INTENT_BY_ASPECT.get(given.get("aspect", ""), "ask_overview")
             offset = int(given["offset"]) if given.get("offset", "").isdigit() else 0
-        reply = answers.answer(procedure, intent, offset)
+        procedure, agencies = load_procedure(str(code), with_agencies=intent == "ask_where")
+        if procedure is None:
+            dispatcher.utter_message(text=messages.NO_PROCEDURE_FOUND, buttons=messages.NO_MATCH_BUTTONS)
+            return [SlotSet("procedure_code", None)]
+        reply = answers.answer(procedure, intent, offset, agencies)
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
-        return [SlotSet("procedure_code", procedure.code)]
+        return [SlotSet("procedure_code", procedure.code), SlotSet("offered_codes", None)]
 
 
 class ActionFindProcedure(Action):
@@ -107,11 +133,29 @@ class ActionFindProcedure(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
-        result = get_catalog().search(text, 5)
-        if not result.candidates:
+        # Curated situations first ("sinh con" -> khai sinh...), then the search.
+        candidates = offered(situations.procedure_codes(text))[:SITUATION_CANDIDATES]
+        if len(candidates) < SITUATION_CANDIDATES:
+            known = {c.code for c in candidates}
+            found = close_candidates(get_catalog().search(text, SITUATION_CANDIDATES))
+            candidates += [c for c in found if c.code not in known][: SITUATION_CANDIDATES - len(candidates)]
+        if not candidates:
             dispatcher.utter_message(text=messages.NO_PROCEDURE_FOUND, buttons=messages.NO_MATCH_BUTTONS)
             return []
         dispatcher.utter_message(
-            text=messages.SITUATION_CANDIDATES, buttons=choice_buttons(result, "ask_overview")
+            text=messages.SITUATION_CANDIDATES, buttons=choice_buttons(candidates, "ask_overview")
         )
-        return []
+        return [SlotSet("offered_codes", [c.code for c in candidates]), SlotSet("procedure_code", None)]
+
+
+class ActionOtherProcedure(Action):
+    """ "Hỏi thủ tục khác": forget the procedure in focus and ask which one."""
+
+    def name(self) -> str:
+        return "action_other_procedure"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text=messages.OTHER_PROCEDURE)
+        return [SlotSet("procedure_code", None), SlotSet("offered_codes", None)]

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.db import make_engine, make_session_factory
 from knowledge.models import Alias, Procedure, RequiredDocument, alias_procedures
-from knowledge.search import LiveIndex, SearchDoc, SearchResult
+from knowledge.search import Candidate, LiveIndex, SearchDoc, SearchResult
 from knowledge.settings import (
     LEVEL_COMMUNE,
     LEVEL_MINISTRY,
@@ -147,6 +147,10 @@ class Catalog:
         except Exception:  # a database hiccup must not stop answers from the last index
             logger.exception("could not check the knowledge base for changes")
         return self._index.search(query, limit)
+
+    def candidates_by_code(self, codes: list[str]) -> list[Candidate]:
+        """The active procedures among ``codes`` (for buttons offered again)."""
+        return self._index.index.candidates(codes)
 
     def refresh_now(self) -> None:
         """Rebuild the index in this thread (tests, after bulk imports)."""

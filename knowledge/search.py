@@ -134,9 +134,15 @@ class SearchIndex:
         self._head_owners = head_owners
         self._factor = factor
         self._titles = titles
+        self._by_code = {doc.code: doc for doc in self._docs}
 
     def __len__(self) -> int:
         return len(self._docs)
+
+    def candidates(self, codes: Iterable[str]) -> list[Candidate]:
+        """The indexed (active) procedures among ``codes``, in that order, scored 0."""
+        docs = (self._by_code.get(code) for code in codes)
+        return [Candidate(doc.code, doc.name, 0.0, doc.levels) for doc in docs if doc is not None]
 
     @classmethod
     def build(cls, docs: Iterable[SearchDoc], province_levels: Sequence[str]) -> SearchIndex:

@@ -57,6 +57,21 @@ class Settings:
     log_level: str = "INFO"
     # When staff answer people, as told to citizens who ask for a person.
     office_hours: str = "từ 7 giờ 30 đến 11 giờ 30 và từ 13 giờ 30 đến 17 giờ, thứ Hai đến thứ Sáu"
+    # The gateway (bot/): where it listens and the URL citizens reach it at.
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 8080
+    # Public https URL of the gateway; when set, Telegram uses a webhook there.
+    public_url: str | None = None
+    rasa_timeout_s: float = 15.0
+    # Telegram: off unless a bot token is set. The API URL is overridable for tests.
+    telegram_token: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    # Web pages allowed to embed the widget (scheme://host[:port]); the gateway's own always is.
+    allowed_origins: tuple[str, ...] = ()
+    # Input limits per sender: message length and messages per minute.
+    max_message_chars: int = 1000
+    messages_per_minute: int = 20
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -78,6 +93,16 @@ class Settings:
             actions_port=int(env.get("ACTIONS_PORT", defaults.actions_port)),
             log_level=env.get("LOG_LEVEL", defaults.log_level).upper(),
             office_hours=env.get("OFFICE_HOURS", defaults.office_hours),
+            gateway_host=env.get("GATEWAY_HOST", defaults.gateway_host),
+            gateway_port=int(env.get("GATEWAY_PORT", defaults.gateway_port)),
+            public_url=(env.get("PUBLIC_URL") or "").rstrip("/") or None,
+            rasa_timeout_s=float(env.get("RASA_TIMEOUT_S", defaults.rasa_timeout_s)),
+            telegram_token=env.get("TELEGRAM_TOKEN") or None,
+            telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET") or None,
+            telegram_api_url=env.get("TELEGRAM_API_URL", defaults.telegram_api_url),
+            allowed_origins=_split(env.get("ALLOWED_ORIGINS", "")),
+            max_message_chars=int(env.get("MAX_MESSAGE_CHARS", defaults.max_message_chars)),
+            messages_per_minute=int(env.get("MESSAGES_PER_MINUTE", defaults.messages_per_minute)),
         )
 
 

@@ -5,8 +5,9 @@ in ``knowledge/migrations``.
 """
 
 from knowledge.models.base import Base
+from knowledge.models.conversation import ConversationMessage, Direction, Feedback, Rating
 from knowledge.models.directory import Agency, Faq
-from knowledge.models.dossier import Dossier, DossierEvent, DossierStatus
+from knowledge.models.dossier import Dossier, DossierEvent, DossierStatus, Subscription
 from knowledge.models.inbox import InboxItem, InboxKind, InboxStatus
 from knowledge.models.procedure import (
     EDITABLE_FIELDS,
@@ -30,20 +31,25 @@ __all__ = [
     "AliasOrigin",
     "Base",
     "ChannelKind",
+    "ConversationMessage",
+    "Direction",
     "DocumentGroup",
     "Dossier",
     "DossierEvent",
     "DossierStatus",
     "Faq",
+    "Feedback",
     "InboxItem",
     "InboxKind",
     "InboxStatus",
     "LegalBasis",
     "Procedure",
+    "Rating",
     "RequiredDocument",
     "StaffRole",
     "StaffUser",
     "SubmissionChannel",
+    "Subscription",
     "TimeUnit",
     "alias_procedures",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from knowledge.models.base import Base, TimestampMixin, utcnow
@@ -82,3 +82,29 @@ class DossierEvent(Base):
     dossier: Mapped[Dossier] = relationship(back_populates="events")
 
     __table_args__ = (CheckConstraint(_STATUS_CHECK, name="status"),)
+
+
+class Subscription(TimestampMixin, Base):
+    """A conversation that asked to be told when a dossier changes.
+
+    Only made after the citizen proved ownership of the dossier in that
+    conversation. ``notified_event_id`` is the last status event the citizen
+    was told about; the gateway's notifier sends every later event, then moves
+    it forward, so a failed delivery is retried rather than lost.
+    """
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    sender_id: Mapped[str] = mapped_column(String(128))
+    channel: Mapped[str] = mapped_column(String(16))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    notified_event_id: Mapped[int | None] = mapped_column()
+
+    dossier: Mapped[Dossier] = relationship()
+
+    __table_args__ = (UniqueConstraint("dossier_id", "sender_id"),)
+
+    def __repr__(self) -> str:
+        return f"Subscription({self.dossier_id!r}, {self.channel!r}, active={self.is_active!r})"

@@ -38,7 +38,10 @@ def test_every_answer_names_the_procedure_links_the_page_and_offers_follow_ups(
     assert len(reply.text) < 2500
     titles = [b["title"] for b in reply.buttons]
     assert "Hỏi thủ tục khác" in titles
-    assert all(procedure.code in b["payload"] for b in reply.buttons if b["title"] != "Hỏi thủ tục khác")
+    aspects = [b for b in reply.buttons if b["payload"].startswith(("/ask_", "/show_more"))]
+    assert len(aspects) >= 4
+    assert all(procedure.code in b["payload"] for b in aspects)
+    assert titles[-2:] == ["👍", "👎"]
 
 
 def test_documents_are_numbered_with_quantities(session: Session) -> None:
