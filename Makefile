@@ -8,6 +8,8 @@ ENGINE := .venvs/engine/bin
 export RASA_TELEMETRY_ENABLED := false
 export RASA_PORT ?= 5005
 export ACTIONS_PORT ?= 5055
+export GATEWAY_PORT ?= 8080
+export RASA_URL ?= http://127.0.0.1:$(RASA_PORT)
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 export PYTHONDONTWRITEBYTECODE := 1
 # The knowledge-base tests run a second time on this PostgreSQL (see `test`).
@@ -35,9 +37,10 @@ db: envs ## migrate the knowledge base and import the seed when it is new or cha
 train: envs ## train var/models/tthc.tar.gz if it is missing or stale
 	@$(APP)/python -m nlu.engine train
 
-run: envs db train ## start every process (Rasa, action server) under one supervisor
-	@echo "==> Rasa REST on http://127.0.0.1:$(RASA_PORT)/webhooks/rest/webhook, actions on :$(ACTIONS_PORT); Ctrl-C stops all"
-	@$(APP)/honcho start -f Procfile; status=$$?; \
+run: envs db train ## start every process (Rasa, action server, gateway) under one supervisor
+	@echo "==> the assistant: http://127.0.0.1:$(GATEWAY_PORT)/ (demo portal page with the chat widget); API http://127.0.0.1:$(GATEWAY_PORT)/api/docs"
+	@echo "==> Rasa on 127.0.0.1:$(RASA_PORT), actions on 127.0.0.1:$(ACTIONS_PORT) (loopback only); Ctrl-C stops all"
+	@RASA_TOKEN="$$($(APP)/python -m nlu.engine token)" $(APP)/honcho start -f Procfile; status=$$?; \
 	  if [ $$status -ne 0 ] && [ $$status -ne 130 ]; then \
 	    echo "==> a process stopped unexpectedly (exit $$status), so every process was stopped; see its log above"; \
 	  else echo "==> every process stopped"; fi; exit $$status

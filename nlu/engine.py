@@ -255,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     train_cmd.add_argument("--name", default=DEFAULT_MODEL_NAME)
     train_cmd.add_argument("--nlu-only", action="store_true")
     train_cmd.add_argument("--force", action="store_true")
+    commands.add_parser("token", help="print the Rasa API token (made and kept in var/ if missing)")
     serve_cmd = commands.add_parser("serve", help="run the Rasa server (replaces this process)")
     serve_cmd.add_argument("--model", type=Path, default=model_path())
     serve_cmd.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", "5005")))
@@ -262,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "train":
         train(args.config, args.name, nlu_only=args.nlu_only, force=args.force)
+        return 0
+    if args.command == "token":
+        print(rasa_token())
         return 0
     argv_ = serve_argv(args.model, args.port, rasa_token())
     print(

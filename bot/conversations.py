@@ -1,0 +1,123 @@
+"""One citizen message through the gateway: checks, order, Rasa, the log.
+
+Every channel hands messages to :meth:`Conversations.handle`. Messages of one
+sender are processed one at a time, in arrival order; different senders run
+in parallel. The citizen always gets a reply: the assistant's, or a clear
+notice when the text is refused, the sender is too fast, the conversation
+waits for a person, or Rasa is down or slow (logged, never a stack trace).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import inputs, texts
+from bot.message_log import BOT, SYSTEM, Logged, MessageLog
+from bot.rasa_client import RasaClient, RasaUnavailableError
+from bot.rate_limit import RateLimiter
+from bot.replies import Button, Reply
+from knowledge.inbox import channel_of
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class KeyedLocks:
+    """An asyncio lock per key, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
+def _unlogged(replies: list[Reply], author: str = SYSTEM) -> list[Logged]:
+    """Replies to send although the log could not store them (id 0)."""
+    now = datetime.now(UTC)
+    return [Logged(0, "out", author, reply, now) for reply in replies]
+
+
+class Conversations:
+    """The gateway's conversations with Rasa, for every channel."""
+
+    def __init__(self, rasa: RasaClient, log: MessageLog, max_chars: int, messages_per_minute: int) -> None:
+        self._rasa = rasa
+        self._log = log
+        self._max_chars = max_chars
+        self._limiter = RateLimiter(messages_per_minute)
+        self._locks = KeyedLocks()
+
+    async def converse(self, sender_id: str, text: str) -> list[Reply]:
+        """The replies to one message (the channels' :data:`bot.replies.Converse`)."""
+        return [logged.reply for logged in await self.handle(sender_id, text)]
+
+    async def handle(self, sender_id: str, text: str, client_message_id: str | None = None) -> list[Logged]:
+        """Process one message of ``sender_id``; a repeated ``client_message_id`` is answered once."""
+        checked = inputs.check(text, self._max_chars)
+        if checked.refusal:
+            return _unlogged([Reply(checked.refusal)])
+        if not self._limiter.allow(sender_id):
+            logger.info("rate limit reached on %s", channel_of(sender_id))
+            return _unlogged([Reply(texts.TOO_FAST)])
+        async with self._locks.hold(sender_id):
+            stored = await self._store(self._log.incoming, sender_id, checked.text, client_message_id)
+            message_id, earlier = stored if stored else (None, [])
+            if earlier and any(r.author != SYSTEM for r in earlier):
+                return earlier  # the same message again: the same answer, not a second one
+            if earlier and message_id is not None:
+                await self._store(self._log.forget_replies, message_id)
+            started = time.perf_counter()
+            replies, author = await self._ask_rasa(sender_id, checked.text)
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            logged = await self._store(
+                self._log.outgoing,
+                sender_id,
+                replies,
+                reply_to=message_id,
+                response_ms=elapsed_ms,
+                author=author,
+            )
+            return logged if logged is not None else _unlogged(replies, author)
+
+    async def _ask_rasa(self, sender_id: str, text: str) -> tuple[list[Reply], str]:
+        try:
+            replies = await self._rasa.send(sender_id, text)
+            if replies:
+                return replies, BOT
+            if await self._rasa.is_paused(sender_id):
+                return [Reply(texts.WITH_STAFF, (Button(texts.BUTTON_RESUME, "/restart"),))], SYSTEM
+            return [Reply(texts.NO_ANSWER)], SYSTEM
+        except RasaUnavailableError as error:
+            logger.warning("Rasa unavailable for a %s message: %s", channel_of(sender_id), error)
+            return [Reply(texts.BUSY)], SYSTEM
+
+    async def _store(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """Run a log function in a worker thread; a database failure is logged, not fatal."""
+        try:
+            return await asyncio.to_thread(function, *args, **kwargs)
+        except SQLAlchemyError:
+            logger.exception("the conversation log is unavailable; the message is answered unlogged")
+            return None

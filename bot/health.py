@@ -1,0 +1,59 @@
+"""``/healthz`` (the process answers) and ``/readyz`` (it can serve citizens)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy import text
+
+from bot.state import HTTP, RASA, SESSIONS, SETTINGS
+
+logger = logging.getLogger(__name__)
+
+CHECK_TIMEOUT_S = 3.0
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+def _database_ok(request: web.Request) -> bool:
+    try:
+        with request.app[SESSIONS]() as session:
+            session.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        logger.warning("readiness: the database does not answer")
+        return False
+
+
+async def _actions_ok(request: web.Request) -> bool:
+    settings = request.app[SETTINGS]
+    url = f"http://{settings.actions_host}:{settings.actions_port}/health"
+    try:
+        async with request.app[HTTP].get(
+            url, timeout=aiohttp.ClientTimeout(total=CHECK_TIMEOUT_S)
+        ) as response:
+            return response.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        return False
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """200 when Rasa (with a model), the action server and the database answer; 503 otherwise."""
+    rasa, actions, database = await asyncio.gather(
+        request.app[RASA].is_ready(), _actions_ok(request), asyncio.to_thread(_database_ok, request)
+    )
+    checks = {"rasa": rasa, "actions": actions, "database": database}
+    ready = all(checks.values())
+    return web.json_response(
+        {"status": "ready" if ready else "not_ready", "checks": checks}, status=200 if ready else 503
+    )
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)

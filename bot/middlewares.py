@@ -1,0 +1,82 @@
+"""Cross-cutting HTTP concerns: allowed origins, security headers, clean errors."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+
+from bot import texts
+from bot.api import error
+
+logger = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'; object-src 'none'"
+)
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def allowed_origin(request: web.Request, allowed: tuple[str, ...]) -> bool:
+    """The page's origin is the gateway's own or one of the configured ones."""
+    origin = request.headers.get("Origin", "").lower()
+    own = f"{request.scheme}://{request.host}".lower()
+    return origin in {own, *(origin_of(o) for o in allowed)}
+
+
+def api_origins(allowed: tuple[str, ...]) -> Middleware:
+    """The API answers pages of allowed origins only (CORS), and requests without an Origin."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not request.path.startswith("/api/"):
+            return await handler(request)
+        origin = request.headers.get("Origin")
+        if origin is not None and not allowed_origin(request, allowed):
+            logger.info("API call refused from a page of another origin")
+            return error(403, "forbidden_origin", texts.FORBIDDEN_ORIGIN)
+        if request.method == "OPTIONS":
+            response: web.StreamResponse = web.Response(status=204)
+        else:
+            response = await handler(request)
+        if origin is not None:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Vary"] = "Origin"
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+            response.headers["Access-Control-Max-Age"] = "600"
+        return response
+
+    return middleware
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await handler(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.path != "/widget.js" and not request.path.startswith("/api/"):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+    return response
+
+
+@web.middleware
+async def clean_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Errors as short JSON (API) or text, never a stack trace."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exception:
+        if exception.status < 400 or not request.path.startswith("/api/"):
+            raise
+        message = texts.NOT_FOUND if exception.status == 404 else texts.BAD_REQUEST
+        return error(exception.status, exception.reason.lower().replace(" ", "_"), message)
+    except Exception:
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+        return error(500, "server_error", texts.SERVER_ERROR)

@@ -1,0 +1,135 @@
+"""The JSON API's answers to bad requests and to a Rasa that is down."""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp.test_utils import TestClient
+from pytest_aiohttp import AiohttpClient
+
+from bot import texts
+from bot.app import create_app
+from knowledge.settings import Settings
+
+SENDER = "Zk3r9VvQm2LwT8yHc1Ab"
+
+
+async def client_for(settings: Settings, aiohttp_client: AiohttpClient) -> TestClient:
+    return await aiohttp_client(create_app(settings, notify=False))
+
+
+async def post(client: TestClient, body: object, **headers: str) -> tuple[int, dict]:
+    response = await client.post(
+        "/api/v1/messages", data=json.dumps(body), headers={"Content-Type": "application/json", **headers}
+    )
+    return response.status, await response.json()
+
+
+async def test_rasa_down_gives_the_busy_message_and_the_message_is_kept(
+    dead_rasa_settings: Settings, aiohttp_client: AiohttpClient
+) -> None:
+    client = await client_for(dead_rasa_settings, aiohttp_client)
+    status, body = await post(client, {"sender": SENDER, "text": "lệ phí khai sinh", "message_id": "m-1"})
+    assert status == 200
+    assert [r["text"] for r in body["replies"]] == [texts.BUSY]
+    history = await (await client.get(f"/api/v1/history/{SENDER}")).json()
+    assert [(m["from"], m["text"]) for m in history["messages"]] == [
+        ("user", "lệ phí khai sinh"),
+        ("bot", texts.BUSY),
+    ]
+    # The client retries the same message: it is tried again, not answered from the failed attempt twice.
+    status, body = await post(client, {"sender": SENDER, "text": "lệ phí khai sinh", "message_id": "m-1"})
+    history = await (await client.get(f"/api/v1/history/{SENDER}")).json()
+    assert [m["from"] for m in history["messages"]] == ["user", "bot"]
+
+
+async def test_bad_requests_get_clear_errors(
+    dead_rasa_settings: Settings, aiohttp_client: AiohttpClient
+) -> None:
+    client = await client_for(dead_rasa_settings, aiohttp_client)
+    response = await client.post(
+        "/api/v1/messages", data="sender=x", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert response.status == 415 and (await response.json())["message"] == texts.BAD_REQUEST
+    response = await client.post(
+        "/api/v1/messages", data=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 400
+    response = await client.post(
+        "/api/v1/messages", data=b"\xff\xfe\xfa", headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 400
+    response = await client.post(
+        "/api/v1/messages", data=b"x" * 70_000, headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 413
+    for body in [
+        [],
+        {"sender": "short", "text": "a"},
+        {"sender": "tg:12345678901234567", "text": "a"},
+        {"sender": SENDER, "text": 5},
+        {"sender": SENDER, "text": "a", "message_id": "x" * 65},
+    ]:
+        status, answer = await post(client, body)
+        assert status in (400, 422), body
+        assert answer["message"]
+    assert (await client.get("/api/v1/history/tg:123")).status == 422
+    response = await client.get("/api/v1/nothing-here")
+    assert response.status == 404 and (await response.json())["message"] == texts.NOT_FOUND
+
+
+async def test_empty_long_and_fast_messages_are_answered_without_rasa(
+    dead_rasa_settings: Settings, aiohttp_client: AiohttpClient
+) -> None:
+    client = await client_for(dead_rasa_settings, aiohttp_client)
+    _, body = await post(client, {"sender": SENDER, "text": "  \u200b "})
+    assert body["replies"][0]["text"] == texts.EMPTY
+    _, body = await post(client, {"sender": SENDER, "text": "x" * 20_000})
+    assert "quá dài" in body["replies"][0]["text"]
+    answers = [
+        (await post(client, {"sender": SENDER, "text": f"câu {i}"}))[1]["replies"][0]["text"]
+        for i in range(6)
+    ]
+    assert answers[:5] == [texts.BUSY] * 5 and answers[5] == texts.TOO_FAST  # 5 per minute in these settings
+
+
+async def test_only_allowed_origins_may_call_the_api(
+    dead_rasa_settings: Settings, aiohttp_client: AiohttpClient
+) -> None:
+    client = await client_for(dead_rasa_settings, aiohttp_client)
+    status, body = await post(client, {"sender": SENDER, "text": "chào"}, Origin="https://evil.example.com")
+    assert status == 403 and body["message"] == texts.FORBIDDEN_ORIGIN
+    response = await client.options(
+        "/api/v1/messages",
+        headers={"Origin": "https://congdichvu.example.vn", "Access-Control-Request-Method": "POST"},
+    )
+    assert response.status == 204
+    assert response.headers["Access-Control-Allow-Origin"] == "https://congdichvu.example.vn"
+    response = await client.get(
+        f"/api/v1/history/{SENDER}", headers={"Origin": "https://congdichvu.example.vn"}
+    )
+    assert (
+        response.status == 200
+        and response.headers["Access-Control-Allow-Origin"] == "https://congdichvu.example.vn"
+    )
+
+
+async def test_health_and_readiness(dead_rasa_settings: Settings, aiohttp_client: AiohttpClient) -> None:
+    client = await client_for(dead_rasa_settings, aiohttp_client)
+    assert (await client.get("/healthz")).status == 200
+    response = await client.get("/readyz")
+    assert response.status == 503
+    assert (await response.json())["checks"] == {"rasa": False, "actions": False, "database": True}
+
+
+async def test_pages_carry_security_headers_and_the_openapi_file_is_served(
+    dead_rasa_settings: Settings, aiohttp_client: AiohttpClient
+) -> None:
+    client = await client_for(dead_rasa_settings, aiohttp_client)
+    page = await client.get("/")
+    assert page.status == 200 and "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    widget = await client.get("/widget.js")
+    assert widget.status == 200 and widget.headers["Content-Type"].startswith("text/javascript")
+    spec = await client.get("/api/docs")
+    assert spec.status == 200 and "/api/v1/messages" in await spec.text()
