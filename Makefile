@@ -17,7 +17,7 @@ TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 SEED := $(wildcard knowledge/data/*.jsonl.xz knowledge/data/aliases.yml)
 
-.PHONY: help envs db train run test lint typecheck evaluate bench lock clean
+.PHONY: help envs browser db train run test lint typecheck evaluate bench lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -25,6 +25,9 @@ help: ## list the targets
 envs: ## create or refresh .venvs/engine and .venvs/app from their lock files
 	@scripts/ensure_env.sh engine
 	@scripts/ensure_env.sh app
+
+browser: ## Debian's chromium for the browser tests (installed with apt if missing)
+	@scripts/ensure_chromium.sh
 
 db: envs ## migrate the knowledge base and import the seed when it is new or changed
 	@$(APP)/python -m knowledge migrate
@@ -52,7 +55,7 @@ lint: envs ## ruff lint and format check
 typecheck: envs ## mypy over the app environment's packages
 	@$(APP)/mypy
 
-test: envs lint typecheck train ## lint, types, unit and integration tests, the NLU and search gates
+test: envs browser lint typecheck train ## lint, types, unit and integration tests, the NLU and search gates
 	@$(ENGINE)/python -m pytest tests/engine
 	@if $(APP)/python -c "import sys, psycopg; psycopg.connect('$(subst postgresql+psycopg,postgresql,$(TEST_POSTGRES_URL))', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "==> knowledge-base tests on PostgreSQL"; \

@@ -147,6 +147,19 @@ class ActionComplaint(Action):
         return []
 
 
+def record_unanswered(tracker: Tracker, bot_reply: str) -> None:
+    """Put a message the bot found no answer for in the staff inbox."""
+    with db.sessions()() as session, session.begin():
+        inbox.record(
+            session,
+            InboxKind.UNANSWERED,
+            tracker.sender_id,
+            tracker.latest_message.get("text") or "",
+            nlu=_nlu(tracker),
+            bot_reply=bot_reply,
+        )
+
+
 def _nlu(tracker: Tracker) -> dict[str, Any]:
     message = tracker.latest_message
     return {

@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import answers, db, messages
+from actions.fallback import record_unanswered
 from actions.resolution import resolve
 from knowledge import situations
 from knowledge.agencies import matching_agencies
@@ -103,6 +104,7 @@ class ActionAnswerProcedure(Action):
             result = resolve(text, entities)
             if not result.candidates:
                 dispatcher.utter_message(text=messages.NO_PROCEDURE_FOUND, buttons=messages.NO_MATCH_BUTTONS)
+                record_unanswered(tracker, messages.NO_PROCEDURE_FOUND)
                 return []
             close = [] if result.clear else close_candidates(result)
             if len(close) > 1:
@@ -141,6 +143,7 @@ class ActionFindProcedure(Action):
             candidates += [c for c in found if c.code not in known][: SITUATION_CANDIDATES - len(candidates)]
         if not candidates:
             dispatcher.utter_message(text=messages.NO_PROCEDURE_FOUND, buttons=messages.NO_MATCH_BUTTONS)
+            record_unanswered(tracker, messages.NO_PROCEDURE_FOUND)
             return []
         dispatcher.utter_message(
             text=messages.SITUATION_CANDIDATES, buttons=choice_buttons(candidates, "ask_overview")

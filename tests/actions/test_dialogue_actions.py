@@ -11,7 +11,7 @@ from actions.feedback import ActionFeedback
 from actions.procedures import ActionAnswerProcedure, ActionFindProcedure, ActionOtherProcedure
 from actions.subscriptions import ActionSubscribeDossier, ActionUnsubscribeDossier
 from knowledge.demo import phone_of, plan
-from knowledge.models import Agency, Dossier, DossierEvent, Feedback, Subscription
+from knowledge.models import Agency, Dossier, DossierEvent, Feedback, InboxItem, Subscription
 from tests.actions.conftest import bot, run, slot_events, tracker, user
 
 DOSSIER = plan()[1]
@@ -213,3 +213,19 @@ async def test_handoff_pauses_the_conversation(kb: sessionmaker[Session]) -> Non
     assert [e["event"] for e in events] == ["pause"]
     assert "tạm dừng" in messages[0]["text"]
     assert payloads(messages) == ["/restart"]
+
+
+async def test_a_question_without_any_matching_procedure_goes_to_the_inbox(kb: sessionmaker[Session]) -> None:
+    sender = "web:act-unanswered"
+    state = tracker(sender, [user("xyzzy qwrtp", "ask_fee")])
+    messages, _ = await run(ActionAnswerProcedure(), state)
+    assert "chưa tìm thấy" in messages[0]["text"]
+    with kb() as session:
+        item = session.scalars(select(InboxItem).where(InboxItem.sender_id == sender)).one()
+        assert (item.kind, item.text, item.intent, item.channel) == (
+            "unanswered",
+            "xyzzy qwrtp",
+            "ask_fee",
+            "web",
+        )
+        assert item.bot_reply and "chưa tìm thấy" in item.bot_reply
