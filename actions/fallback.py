@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, UserUtteranceReverted
+from rasa_sdk.events import ActionExecuted, ConversationPaused, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import db, messages
@@ -119,7 +119,10 @@ class ActionHumanHandoff(Action):
             text=f"{text}\n{messages.HANDOFF_PAUSED}",
             buttons=[{"title": messages.BUTTON_RESUME, "payload": "/restart"}],
         )
-        return [ConversationPaused()]
+        # A paused conversation predicts nothing more, so Rasa would not listen
+        # either; listening now lets "/restart" and, after staff release it, every
+        # rule work on the citizen's next message.
+        return [ConversationPaused(), ActionExecuted("action_listen")]
 
 
 class ActionComplaint(Action):

@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from bot import texts
+from bot.conversations import TooFastError
 from bot.state import CONVERSATIONS, LOG
 from bot.static_files import DOCS_DIR
 
@@ -64,7 +65,10 @@ async def post_message(request: web.Request) -> web.Response:
     message_id = body.get("message_id")
     if message_id is not None and not (isinstance(message_id, str) and MESSAGE_ID.fullmatch(message_id)):
         return error(422, "bad_message_id", texts.BAD_REQUEST)
-    replies = await request.app[CONVERSATIONS].handle(sender, text, message_id)
+    try:
+        replies = await request.app[CONVERSATIONS].handle(sender, text, message_id)
+    except TooFastError:
+        return error(429, "too_many_messages", texts.TOO_FAST)
     return web.json_response({"replies": [reply.to_json() for reply in replies]})
 
 

@@ -62,7 +62,11 @@ async def _notifier(app: web.Application) -> AsyncIterator[None]:
 def create_app(settings: Settings, *, notify: bool = True) -> web.Application:
     """The gateway for ``settings``; ``notify=False`` leaves the dossier notifier off (tests)."""
     app = web.Application(
-        middlewares=[clean_errors, security_headers, api_origins(settings.allowed_origins)],
+        middlewares=[
+            clean_errors,
+            security_headers,
+            api_origins((*settings.allowed_origins, *([settings.public_url] if settings.public_url else []))),
+        ],
         client_max_size=api.MAX_BODY_BYTES,
     )
     app[SETTINGS] = settings

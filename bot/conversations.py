@@ -30,6 +30,10 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+class TooFastError(Exception):
+    """The sender is over its rate limit: the message was not processed (may be sent again)."""
+
+
 class KeyedLocks:
     """An asyncio lock per key, dropped when nobody holds or waits for it."""
 
@@ -72,16 +76,22 @@ class Conversations:
 
     async def converse(self, sender_id: str, text: str) -> list[Reply]:
         """The replies to one message (the channels' :data:`bot.replies.Converse`)."""
-        return [logged.reply for logged in await self.handle(sender_id, text)]
+        try:
+            return [logged.reply for logged in await self.handle(sender_id, text)]
+        except TooFastError:
+            return [Reply(texts.TOO_FAST)]
 
     async def handle(self, sender_id: str, text: str, client_message_id: str | None = None) -> list[Logged]:
-        """Process one message of ``sender_id``; a repeated ``client_message_id`` is answered once."""
+        """Process one message of ``sender_id``; a repeated ``client_message_id`` is answered once.
+
+        Raises :class:`TooFastError` when the sender is over its rate limit.
+        """
         checked = inputs.check(text, self._max_chars)
         if checked.refusal:
             return _unlogged([Reply(checked.refusal)])
         if not self._limiter.allow(sender_id):
             logger.info("rate limit reached on %s", channel_of(sender_id))
-            return _unlogged([Reply(texts.TOO_FAST)])
+            raise TooFastError
         async with self._locks.hold(sender_id):
             stored = await self._store(self._log.incoming, sender_id, checked.text, client_message_id)
             message_id, earlier = stored if stored else (None, [])

@@ -9,7 +9,7 @@ in a worker thread.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -45,7 +45,9 @@ class Logged:
 
 def _logged(row: ConversationMessage) -> Logged:
     buttons = tuple(Button(str(b["title"]), str(b["payload"])) for b in row.buttons or [])
-    return Logged(row.id, row.direction, row.author, Reply(row.text, buttons), row.created_at)
+    # SQLite gives back naive datetimes; every time the gateway shows is UTC.
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    return Logged(row.id, row.direction, row.author, Reply(row.text, buttons), created)
 
 
 class MessageLog:

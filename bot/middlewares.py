@@ -25,7 +25,7 @@ def origin_of(url: str) -> str:
 
 
 def allowed_origin(request: web.Request, allowed: tuple[str, ...]) -> bool:
-    """The page's origin is the gateway's own or one of the configured ones."""
+    """The page's origin is the gateway's own (as reached, or its public URL) or a configured one."""
     origin = request.headers.get("Origin", "").lower()
     own = f"{request.scheme}://{request.host}".lower()
     return origin in {own, *(origin_of(o) for o in allowed)}

@@ -50,8 +50,14 @@ class RasaClient:
         return bool(isinstance(tracker, dict) and tracker.get("paused"))
 
     async def resume(self, sender_id: str) -> None:
-        """Give the conversation back to the bot."""
-        await self._request("POST", self._tracker_path(sender_id) + "/events", json={"event": "resume"})
+        """Give the conversation back to the bot.
+
+        The rules expect a user turn to follow ``action_listen``; the handoff
+        action adds one, and so does this (harmless twice), for a conversation
+        paused by other means.
+        """
+        events = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+        await self._request("POST", self._tracker_path(sender_id) + "/events", json=events)
 
     async def is_ready(self) -> bool:
         """Whether Rasa answers and has a model loaded."""

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from knowledge import cli
+from knowledge.settings import Settings
 from nlu import engine
 from tests.stack import Stack, running_stack
 
@@ -37,3 +40,17 @@ def stack(trained_model: Path, seeded_database_url: str) -> Iterator[Stack]:
     """The real Rasa server and action server, started once per test session."""
     with running_stack(trained_model, LOGS, env={"DATABASE_URL": seeded_database_url}) as running:
         yield running
+
+
+@pytest.fixture
+def stack_settings(stack: Stack, seeded_database_url: str) -> Settings:
+    """Settings for a gateway in front of the session's real Rasa and action servers."""
+    return dataclasses.replace(
+        Settings(),
+        database_url=seeded_database_url,
+        rasa_url=stack.rasa_url,
+        rasa_token=stack.rasa_token,
+        actions_port=urlsplit(stack.actions_url).port or 0,
+        rasa_timeout_s=60.0,
+        messages_per_minute=100,
+    )

@@ -210,7 +210,7 @@ async def test_owner_checks_subscribes_and_unsubscribes(kb: sessionmaker[Session
 async def test_handoff_pauses_the_conversation(kb: sessionmaker[Session]) -> None:
     state = tracker("act-handoff", [user("cho tôi gặp cán bộ", "human_handoff")])
     messages, events = await run(ActionHumanHandoff(), state)
-    assert [e["event"] for e in events] == ["pause"]
+    assert [e["event"] for e in events] == ["pause", "action"]
     assert "tạm dừng" in messages[0]["text"]
     assert payloads(messages) == ["/restart"]
 

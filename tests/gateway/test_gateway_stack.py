@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -20,22 +18,8 @@ from bot.state import CONVERSATIONS, DELIVERY, RASA, SESSIONS
 from knowledge.demo import phone_of, plan
 from knowledge.models import Dossier, DossierEvent
 from knowledge.settings import Settings
-from tests.stack import Stack
 
 pytestmark = pytest.mark.timeout(300)
-
-
-@pytest.fixture
-def stack_settings(stack: Stack, seeded_database_url: str) -> Settings:
-    return dataclasses.replace(
-        Settings(),
-        database_url=seeded_database_url,
-        rasa_url=stack.rasa_url,
-        rasa_token=stack.rasa_token,
-        actions_port=urlsplit(stack.actions_url).port or 0,
-        rasa_timeout_s=60.0,
-        messages_per_minute=100,
-    )
 
 
 @pytest.fixture
