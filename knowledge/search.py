@@ -75,6 +75,11 @@ CLEAR_MIN_SCORE = 0.5
 CLEAR_MARGIN = 0.06
 # A long name's head (see ``search_text.name_head``) counts this much.
 HEAD_FACTOR = 0.8
+# A procedure whose whole name (or an alias) the query contains word for word
+# ("lệ phí đăng ký kết hôn là bao nhiêu" contains "đăng ký kết hôn") is ahead
+# of its near namesakes ("đăng ký lại kết hôn"), which share every word but not the phrase.
+CONTAINED_TITLE_BONUS = 0.08
+CONTAINED_TITLE_MIN_WORDS = 2
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,11 @@ class SearchIndex:
         self._factor = factor
         self._titles = titles
         self._by_code = {doc.code: doc for doc in self._docs}
+        self._phrases = [
+            (f" {title} ", owners)
+            for title, owners in titles.items()
+            if title.count(" ") >= CONTAINED_TITLE_MIN_WORDS - 1
+        ]
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -224,7 +234,10 @@ class SearchIndex:
         analysed = analyse_query(query)
         if not analysed.terms:
             return SearchResult([], clear=False)
-        scores = self._scores(analysed.terms, analysed.folded) * self._factor
+        scores = self._scores(analysed.terms, analysed.folded)
+        for owners in self._contained_titles(analysed.folded):
+            scores[list(owners)] += CONTAINED_TITLE_BONUS
+        scores *= self._factor
 
         top = min(limit, len(scores))
         best = np.argpartition(-scores, top - 1)[:top]
@@ -242,6 +255,11 @@ class SearchIndex:
         # and of no other: that is the answer, however close the runner-up.
         exact = bool(order) and self._titles.get(analysed.folded) == frozenset(order[:1])
         return SearchResult(candidates, clear=exact or _is_clear(candidates))
+
+    def _contained_titles(self, folded: str) -> list[frozenset[int]]:
+        """Owners of every name or alias of two words or more that ``folded`` contains as a phrase."""
+        padded = f" {folded} "
+        return [owners for phrase, owners in self._phrases if phrase in padded]
 
     def _scores(self, terms: Sequence[str], folded: str) -> np.ndarray:
         n = len(self._docs)
