@@ -21,7 +21,8 @@ pytestmark = [LOOP, pytest.mark.timeout(600)]
 
 GATEWAY_URL = web.AppKey("gateway_url", str)
 OTHER_SITE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Sở Tư pháp</title></head>
-<body><h1>Sở Tư pháp</h1><script src="{base}/widget.js" data-title="Hỏi đáp TTHC" defer></script></body></html>"""
+<body><h1>Sở Tư pháp</h1>
+<script src="{base}/widget.js" data-title="Hỏi đáp TTHC" defer></script></body></html>"""
 
 
 @dataclasses.dataclass
