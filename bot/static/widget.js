@@ -231,6 +231,7 @@
   var root, launcher, panel, log, typing, statusBar, form, input, counter;
   var outbox = loadJSON(KEYS.outbox, []).filter(function (m) { return m && m.id && typeof m.text === 'string'; });
   var seen = {};
+  var POLL_MS = 15000;
   var historyState = 'idle';
   var busy = false;
   var attempt = 0;
@@ -633,8 +634,18 @@
     pump();
   }
 
+  /* ---- news: dossier updates and staff answers arrive without a question ---- */
+  function poll() {
+    if (busy || historyState !== 'done' || document.hidden || load('sessionStorage', KEYS.open) !== '1') return;
+    request('GET', 'api/v1/history/' + encodeURIComponent(session)).then(function (r) {
+      if (!r.ok || !Array.isArray(r.data.messages) || busy) return;
+      renderReplies(r.data.messages.filter(function (m) { return m && m.from === 'bot' && m.id !== '0'; }));
+    });
+  }
+
   function start() {
     build();
+    setInterval(poll, POLL_MS);
     window.addEventListener('online', function () { if (wake) wake(); });
     document.addEventListener('visibilitychange', function () {
       if (!document.hidden && wake) wake();

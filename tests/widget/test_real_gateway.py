@@ -12,6 +12,8 @@ from aiohttp import web
 from playwright.async_api import Browser, expect
 
 from bot.app import create_app
+from bot.replies import Reply
+from bot.state import DELIVERY
 from knowledge.settings import Settings
 from tests.stack import Stack
 from tests.widget.conftest import LOOP, start
@@ -29,6 +31,7 @@ OTHER_SITE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><titl
 class Sites:
     gateway: str
     other: str
+    app: web.Application
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
@@ -50,9 +53,10 @@ async def sites(stack: Stack, seeded_database_url: str) -> AsyncIterator[Sites]:
         rasa_timeout_s=60.0,
         allowed_origins=(other,),
     )
-    gateway_runner, gateway = await start(create_app(settings, notify=False))
+    app = create_app(settings, notify=False)
+    gateway_runner, gateway = await start(app)
     other_app[GATEWAY_URL] = gateway
-    yield Sites(gateway, other)
+    yield Sites(gateway, other, app)
     await gateway_runner.cleanup()
     await other_runner.cleanup()
 
@@ -90,4 +94,22 @@ async def test_the_widget_works_on_another_allowed_site(browser: Browser, sites:
     await widget.open()
     await widget.ask("dang ky tam tru can giay to gi")
     await expect(widget.bot.last).to_contain_text("tạm trú")
+    await context.close()
+
+
+async def test_news_reach_an_open_widget_without_a_question(browser: Browser, sites: Sites) -> None:
+    context = await browser.new_context(locale="vi-VN")
+    page = await context.new_page()
+    await page.clock.install()
+    await page.goto(sites.gateway + "/")
+    widget = Widget(page)
+    await widget.open()
+    session = await widget.session()
+    news = Reply("🔔 Hồ sơ của bạn có cập nhật mới: đã có kết quả.")
+    assert await sites.app[DELIVERY].send(f"web:{session}", news)
+    await page.clock.run_for(20_000)
+    await expect(widget.bot.last).to_contain_text("đã có kết quả")
+    await expect(widget.bot).to_have_count(2)  # the welcome, then the news, once
+    await page.clock.run_for(20_000)
+    await expect(widget.bot).to_have_count(2)
     await context.close()
