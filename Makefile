@@ -12,6 +12,8 @@ export GATEWAY_PORT ?= 8080
 export RASA_URL ?= http://127.0.0.1:$(RASA_PORT)
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 export PYTHONDONTWRITEBYTECODE := 1
+# matplotlib (dashboard charts) keeps its font cache with the rest of what runs write.
+export MPLCONFIGDIR ?= $(CURDIR)/var/matplotlib
 # The knowledge-base tests run a second time on this PostgreSQL (see `test`).
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
@@ -59,7 +61,7 @@ test: envs browser lint typecheck train ## lint, types, unit and integration tes
 	@$(ENGINE)/python -m pytest tests/engine
 	@if $(APP)/python -c "import sys, psycopg; psycopg.connect('$(subst postgresql+psycopg,postgresql,$(TEST_POSTGRES_URL))', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "==> knowledge-base tests on PostgreSQL"; \
-	  TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)" $(APP)/python -m pytest tests/knowledge; \
+	  TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)" $(APP)/python -m pytest tests/knowledge tests/metrics; \
 	elif [ "$$CI" = true ]; then echo "error: PostgreSQL is not reachable at $(TEST_POSTGRES_URL)"; exit 1; \
 	else echo "warning: PostgreSQL not reachable at $(TEST_POSTGRES_URL): knowledge tests run on SQLite only"; fi
 	@$(APP)/python -m pytest

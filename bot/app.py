@@ -17,14 +17,16 @@ import aiohttp
 from aiohttp import web
 
 from bot import api, health, notifier, static_files
+from bot.console import create_console
 from bot.conversations import Conversations
 from bot.delivery import Delivery
 from bot.message_log import MessageLog
 from bot.middlewares import api_origins, clean_errors, security_headers
 from bot.rasa_client import RasaClient
 from bot.replies import Reply
-from bot.state import CONVERSATIONS, DELIVERY, HTTP, LOG, RASA, SESSIONS, SETTINGS
+from bot.state import CATALOG, CONVERSATIONS, DELIVERY, HTTP, LOG, RASA, SESSIONS, SETTINGS
 from bot.telegram import setup_telegram
+from knowledge.catalog import Catalog
 from knowledge.db import make_engine, make_session_factory
 from knowledge.settings import Settings
 
@@ -36,6 +38,8 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     app[SESSIONS] = make_session_factory(engine)
     app[LOG] = MessageLog(app[SESSIONS])
     app[DELIVERY] = Delivery(app[LOG])
+    # The same search the bot uses, for the console (built on first use, follows edits).
+    app[CATALOG] = Catalog(app[SESSIONS], app[SETTINGS].province_levels)
     yield
     engine.dispose()
 
@@ -91,4 +95,5 @@ def create_app(settings: Settings, *, notify: bool = True) -> web.Application:
     api.add_routes(app)
     health.add_routes(app)
     static_files.add_routes(app)
+    app.add_subapp("/console", create_console())
     return app

@@ -10,6 +10,7 @@ from bot.conversations import Conversations
 from bot.delivery import Delivery
 from bot.message_log import MessageLog
 from bot.rasa_client import RasaClient
+from knowledge.catalog import Catalog
 from knowledge.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -19,3 +20,4 @@ RASA = web.AppKey("rasa", RasaClient)
 LOG = web.AppKey("log", MessageLog)
 CONVERSATIONS = web.AppKey("conversations", Conversations)
 DELIVERY = web.AppKey("delivery", Delivery)
+CATALOG = web.AppKey("catalog", Catalog)

@@ -16,6 +16,8 @@ from nlu import engine
 from tests.stack import Stack, running_stack
 
 LOGS = engine.VAR / "test-logs"
+# The browser fixture (Debian chromium through Playwright) for tests/widget and tests/console.
+pytest_plugins = ["tests.browser"]
 
 
 @pytest.fixture(scope="session")

@@ -22,13 +22,14 @@ from knowledge.models.procedure import (
     TimeUnit,
     alias_procedures,
 )
-from knowledge.models.staff import StaffRole, StaffUser
+from knowledge.models.staff import AuditEntry, StaffRole, StaffSession, StaffUser
 
 __all__ = [
     "EDITABLE_FIELDS",
     "Agency",
     "Alias",
     "AliasOrigin",
+    "AuditEntry",
     "Base",
     "ChannelKind",
     "ConversationMessage",
@@ -47,6 +48,7 @@ __all__ = [
     "Rating",
     "RequiredDocument",
     "StaffRole",
+    "StaffSession",
     "StaffUser",
     "SubmissionChannel",
     "Subscription",

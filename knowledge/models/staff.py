@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from knowledge.models.base import Base, TimestampMixin
+from knowledge.models.base import Base, TimestampMixin, utcnow
 
 
 class StaffRole(StrEnum):
@@ -49,3 +50,40 @@ class StaffUser(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"StaffUser({self.id!r}, {self.role!r})"
+
+
+class StaffSession(Base):
+    """A signed-in browser: the cookie carries ``token``; only its SHA-256 is stored.
+
+    Kept in the database so that every gateway instance knows it. ``csrf_token``
+    is put in every form of the console and checked on every change.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[StaffUser] = relationship()
+
+
+class AuditEntry(Base):
+    """One change made by staff: who, when, what, and the values before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    # The account's username at the time (kept if the account is deleted).
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column()
+    after: Mapped[dict[str, Any] | None] = mapped_column()
+
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)

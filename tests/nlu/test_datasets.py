@@ -34,6 +34,10 @@ ALL_INTENTS = {
     "complaint",
     "bot_challenge",
     "out_of_scope",
+    "inform",
+    "subscribe_dossier",
+    "unsubscribe_dossier",
+    "other_procedure",
 }
 
 

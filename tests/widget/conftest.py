@@ -9,20 +9,10 @@ from urllib.parse import urlsplit
 import pytest
 import pytest_asyncio
 from aiohttp import web
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from tests.widget.fake_gateway import FakeGateway, create_app
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 HOST_PAGE = """<!doctype html>
 <html lang="vi">
 <head>
@@ -119,15 +109,6 @@ async def servers() -> AsyncIterator[Servers]:
     yield Servers(gateway, base, host)
     await host_runner.cleanup()
     await gateway_runner.cleanup()
-
-
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def browser() -> AsyncIterator[Browser]:
-    """One Chromium (Debian's) for the whole session; each test gets its own context."""
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
 
 
 async def browse(browser: Browser, servers: Servers, **options: object) -> Browsing:

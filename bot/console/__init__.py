@@ -1,0 +1,27 @@
+"""The staff console: a sub-application of the gateway under ``/console``.
+
+Server-rendered pages (Jinja2), in Vietnamese, behind a login; see
+``security.py`` for sessions, CSRF and roles, ``permissions.py`` for who may
+do what. Data work runs in worker threads through ``knowledge/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.console import auth_pages, home_page, procedure_pages
+from bot.console.security import staff_gate
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def create_console() -> web.Application:
+    """The console, to mount with ``app.add_subapp("/console", create_console())``."""
+    console = web.Application(middlewares=[staff_gate])
+    console.router.add_static("/static", STATIC)
+    auth_pages.add_routes(console)
+    home_page.add_routes(console)
+    procedure_pages.add_routes(console)
+    return console
