@@ -11,7 +11,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.console import auth_pages, home_page, procedure_pages
+from bot.console import auth_pages, dashboard_pages, home_page, procedure_pages
 from bot.console.security import staff_gate
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -24,4 +24,5 @@ def create_console() -> web.Application:
     auth_pages.add_routes(console)
     home_page.add_routes(console)
     procedure_pages.add_routes(console)
+    dashboard_pages.add_routes(console)
     return console
