@@ -12,6 +12,7 @@ is ``docs/openapi.yaml``, served at ``/api/docs``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import re
@@ -26,6 +27,8 @@ from bot.static_files import DOCS_DIR
 
 logger = logging.getLogger(__name__)
 
+# Vietnamese as UTF-8 in the answers, not \u escapes.
+_dumps = functools.partial(json.dumps, ensure_ascii=False)
 SENDER = re.compile(r"[A-Za-z0-9_-]{16,64}")
 MESSAGE_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 MAX_BODY_BYTES = 64 * 1024
@@ -33,7 +36,7 @@ MAX_BODY_BYTES = 64 * 1024
 
 def error(status: int, code: str, message: str) -> web.Response:
     """A JSON error with a Vietnamese message for the citizen."""
-    return web.json_response({"error": code, "message": message}, status=status)
+    return web.json_response({"error": code, "message": message}, status=status, dumps=_dumps)
 
 
 def web_sender(raw: Any) -> str | None:
@@ -69,7 +72,7 @@ async def post_message(request: web.Request) -> web.Response:
         replies = await request.app[CONVERSATIONS].handle(sender, text, message_id)
     except TooFastError:
         return error(429, "too_many_messages", texts.TOO_FAST)
-    return web.json_response({"replies": [reply.to_json() for reply in replies]})
+    return web.json_response({"replies": [reply.to_json() for reply in replies]}, dumps=_dumps)
 
 
 async def get_history(request: web.Request) -> web.Response:
@@ -78,7 +81,7 @@ async def get_history(request: web.Request) -> web.Response:
     if sender is None:
         return error(422, "bad_sender", texts.BAD_SENDER)
     messages = await asyncio.to_thread(request.app[LOG].history, sender)
-    return web.json_response({"messages": [m.to_json() for m in messages]})
+    return web.json_response({"messages": [m.to_json() for m in messages]}, dumps=_dumps)
 
 
 async def openapi(request: web.Request) -> web.FileResponse:
