@@ -135,12 +135,11 @@ class ActionFindProcedure(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
-        # Curated situations first ("sinh con" -> khai sinh...), then the search.
+        # A curated situation ("sinh con" -> khai sinh...) gives its own procedures;
+        # the search would add look-alikes of the words, not of the situation.
         candidates = offered(situations.procedure_codes(text))[:SITUATION_CANDIDATES]
-        if len(candidates) < SITUATION_CANDIDATES:
-            known = {c.code for c in candidates}
-            found = close_candidates(get_catalog().search(text, SITUATION_CANDIDATES))
-            candidates += [c for c in found if c.code not in known][: SITUATION_CANDIDATES - len(candidates)]
+        if not candidates:
+            candidates = close_candidates(get_catalog().search(text, SITUATION_CANDIDATES))
         if not candidates:
             dispatcher.utter_message(text=messages.NO_PROCEDURE_FOUND, buttons=messages.NO_MATCH_BUTTONS)
             record_unanswered(tracker, messages.NO_PROCEDURE_FOUND)

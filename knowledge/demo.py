@@ -4,8 +4,9 @@ Applicants are named "Nguyễn Văn Thử", "Trần Thị Mẫu"...; their phone
 are in the reserved test range 0900 000 001-0900 000 040, so the secret of
 demo dossier N is its number on 4 digits ("0001"). Every status is covered,
 each dossier has its status history, and each is linked to a real, commonly
-asked procedure. Receipt codes and dates are fixed (same codes on every
-run); seeding again leaves existing demo dossiers alone.
+asked procedure. Receipt codes are fixed (same codes on every run); dates
+count back from the day of seeding, so that statuses fit them; seeding again
+leaves existing demo dossiers alone.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from knowledge.verification import hash_secret, secret_from_phone
 logger = logging.getLogger(__name__)
 
 COUNT = 40
-# Received dates count back from this day (fixed, so receipt codes never change).
+# The date part of the receipt codes counts back from this day (fixed, so codes never change).
 ANCHOR = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)
 PROVINCE_OFFICE = "000.00.04.H51"
 COMMUNE_OFFICE = "000.22.31.H51"
@@ -120,22 +121,45 @@ def phone_of(number: int) -> str:
     return f"0900000{number:03d}"
 
 
-def plan(count: int = COUNT) -> list[DemoDossier]:
-    """The demo dossiers, always the same."""
+def received_days_ago(status: DossierStatus, days: int, number: int) -> int:
+    """How long ago a demo dossier was received, so that its status fits its dates.
+
+    Dossiers being processed are within their processing time (not late);
+    finished ones were received earlier; only the "overdue" ones are past due.
+    """
+    if status in (DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS, DossierStatus.NEEDS_SUPPLEMENT):
+        return number % max(days, 1)
+    if status is DossierStatus.READY:
+        return days + 1
+    if status is DossierStatus.OVERDUE:
+        return days + 5 + number % 5
+    return days + 10 + number % 7
+
+
+def plan(count: int = COUNT, now: datetime | None = None) -> list[DemoDossier]:
+    """The demo dossiers: always the same codes, with dates counted back from ``now``.
+
+    The receipt codes (and their date part) come from the fixed ``ANCHOR``, so
+    they never change; the received and due dates are recent, so that a
+    dossier "being processed" is not two years late.
+    """
+    today = (now or datetime.now(UTC)).replace(hour=ANCHOR.hour, minute=0, second=0, microsecond=0)
     dossiers = []
     for number in range(1, count + 1):
         code, days, commune = PROCEDURES[(number - 1) % len(PROCEDURES)]
-        received = ANCHOR - timedelta(days=(count - number) // 2, hours=number % 5)
+        status = STATUS_CYCLE[(number - 1) % len(STATUS_CYCLE)]
+        code_date = ANCHOR - timedelta(days=(count - number) // 2)
+        received = today - timedelta(days=received_days_ago(status, days, number), hours=number % 5)
         office = COMMUNE_OFFICE if commune else PROVINCE_OFFICE
         dossiers.append(
             DemoDossier(
                 number=number,
-                receipt_code=f"{office}-{received:%y%m%d}-{number:04d}",
+                receipt_code=f"{office}-{code_date:%y%m%d}-{number:04d}",
                 procedure_code=code,
                 applicant_name=f"{SURNAMES[(number - 1) % len(SURNAMES)]} "
                 f"{GIVEN_NAMES[(number - 1) // len(SURNAMES) % len(GIVEN_NAMES)]}",
                 phone=phone_of(number),
-                status=STATUS_CYCLE[(number - 1) % len(STATUS_CYCLE)],
+                status=status,
                 received_at=received,
                 due_at=received + timedelta(days=days + 2 * (days // 5)),
                 commune=commune,
