@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from bot import api, health, notifier, static_files
+from bot import api, dossier_events, health, notifier, static_files
 from bot.console import create_console
 from bot.conversations import Conversations
 from bot.delivery import Delivery
@@ -93,6 +93,7 @@ def create_app(settings: Settings, *, notify: bool = True) -> web.Application:
     if notify:
         app.cleanup_ctx.append(_notifier)
     api.add_routes(app)
+    dossier_events.add_routes(app)
     health.add_routes(app)
     static_files.add_routes(app)
     app.add_subapp("/console", create_console())

@@ -24,6 +24,7 @@ from knowledge import messages, staff
 from knowledge.catalog import Catalog
 from knowledge.db import make_engine, make_session_factory, session_scope
 from knowledge.demo import seed_demo
+from knowledge.dossier_import import DossierImportError, import_dossiers
 from knowledge.export import export_procedures
 from knowledge.importer import import_files
 from knowledge.migrate import upgrade
@@ -124,6 +125,38 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
     path = report.save(ctx.report_dir)
     print(messages.REPORT_SAVED.format(path=path), file=ctx.out)
     return 0
+
+
+# -------------------------------------------------------------- import-dossiers
+
+
+def configure_import_dossiers(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, metavar="FILE", help=messages.HELP_IMPORT_DOSSIERS_FILE)
+    parser.add_argument("--dry-run", action="store_true", help=messages.HELP_DRY_RUN)
+    parser.add_argument("--update-phones", action="store_true", help=messages.HELP_UPDATE_PHONES)
+
+
+def run_import_dossiers(args: argparse.Namespace, ctx: Context) -> int:
+    """Create or update dossiers from a one-stop CSV export; ``--dry-run`` only reports."""
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        print(messages.CSV_CANNOT_READ.format(path=args.file, reason=error.strerror), file=ctx.out)
+        return 1
+    try:
+        with session_scope(ctx.sessions) as session:
+            report = import_dossiers(
+                session,
+                data,
+                dry_run=args.dry_run,
+                update_phones=args.update_phones,
+                pattern=ctx.settings.receipt_code_pattern,
+            )
+    except DossierImportError as error:
+        print(error, file=ctx.out)
+        return 1
+    print(report.summary(), file=ctx.out)
+    return 1 if report.errors else 0
 
 
 # ------------------------------------------------------------------------- show
@@ -369,6 +402,7 @@ def run_migrate(_args: argparse.Namespace, ctx: Context) -> int:
 
 COMMANDS: list[Command] = [
     Command("import", messages.HELP_IMPORT, configure_import, run_import),
+    Command("import-dossiers", messages.HELP_IMPORT_DOSSIERS, configure_import_dossiers, run_import_dossiers),
     Command("show", messages.HELP_SHOW, configure_show, run_show),
     Command("stats", messages.HELP_STATS, _no_arguments, run_stats),
     Command("alias", messages.HELP_ALIAS, configure_alias, run_alias),

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge.models import Dossier, DossierEvent, DossierStatus, Procedure
+from knowledge.models import Dossier, DossierEvent, DossierStatus, EventSource, Procedure
 from knowledge.settings import get_settings
 from knowledge.verification import hash_secret, secret_from_phone
 
@@ -194,7 +194,13 @@ def _build(item: DemoDossier, procedure: Procedure) -> Dossier:
     when = item.received_at
     for status in history:
         dossier.events.append(
-            DossierEvent(occurred_at=when, status=status.value, step=STEPS[status], note=NOTES[status])
+            DossierEvent(
+                occurred_at=when,
+                status=status.value,
+                step=STEPS[status],
+                note=NOTES[status],
+                source=EventSource.DEMO.value,
+            )
         )
         when += step
     if finished:

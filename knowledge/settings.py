@@ -72,6 +72,8 @@ class Settings:
     # Input limits per sender: message length and messages per minute.
     max_message_chars: int = 1000
     messages_per_minute: int = 20
+    # Shared secret of the one-stop system's signed dossier events (POST /api/v1/dossier-events).
+    dossier_events_secret: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -103,6 +105,7 @@ class Settings:
             allowed_origins=_split(env.get("ALLOWED_ORIGINS", "")),
             max_message_chars=int(env.get("MAX_MESSAGE_CHARS", defaults.max_message_chars)),
             messages_per_minute=int(env.get("MESSAGES_PER_MINUTE", defaults.messages_per_minute)),
+            dossier_events_secret=env.get("DOSSIER_EVENTS_SECRET") or None,
         )
 
 

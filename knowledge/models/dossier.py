@@ -4,17 +4,22 @@ A citizen looks a dossier up by its receipt code and proves it is theirs with
 a short secret (the last 4 digits of their phone number). The secret is never
 stored: ``verification_hash`` holds a salted scrypt hash (see
 ``knowledge.verification``).
+
+Status changes arrive from staff (the console), from a CSV export of the
+one-stop (một cửa) system, or pushed by that system to the gateway; every
+pushed event is kept as it came in ``dossier_event_receipts``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from knowledge.models.base import Base, TimestampMixin, utcnow
+from knowledge.models.base import KEEP_AS_PUBLISHED, Base, TimestampMixin, utcnow
 from knowledge.models.procedure import Procedure
 
 
@@ -30,7 +35,26 @@ class DossierStatus(StrEnum):
     OVERDUE = "overdue"  # quá hạn
 
 
+class EventSource(StrEnum):
+    """Where a status change came from."""
+
+    CONSOLE = "console"  # a staff member, in the console
+    API = "api"  # pushed by the one-stop system (POST /api/v1/dossier-events)
+    IMPORT = "import"  # a CSV export of the one-stop system
+    DEMO = "demo"  # the fictitious demo dossiers
+
+
+class ReceiptOutcome(StrEnum):
+    """What became of an event the one-stop system pushed."""
+
+    APPLIED = "applied"  # the dossier changed; a DossierEvent was recorded
+    UNCHANGED = "unchanged"  # it said nothing new about the dossier
+    STALE = "stale"  # older than the dossier's latest event: kept out of its history
+    REJECTED = "rejected"  # invalid, or for an unknown dossier; a retry is tried again
+
+
 _STATUS_CHECK = "status IN ({})".format(", ".join(f"'{s.value}'" for s in DossierStatus))
+_OUTCOME_CHECK = "outcome IN ({})".format(", ".join(f"'{o.value}'" for o in ReceiptOutcome))
 
 
 class Dossier(TimestampMixin, Base):
@@ -78,6 +102,8 @@ class DossierEvent(Base):
     status: Mapped[str] = mapped_column(String(32))
     step: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    # An EventSource value; None for events recorded before sources were kept.
+    source: Mapped[str | None] = mapped_column(String(16))
 
     dossier: Mapped[Dossier] = relationship(back_populates="events")
 
@@ -108,3 +134,34 @@ class Subscription(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"Subscription({self.dossier_id!r}, {self.channel!r}, active={self.is_active!r})"
+
+
+class DossierEventReceipt(Base):
+    """One event pushed by the one-stop system, stored as it came.
+
+    ``event_id`` is the sender's own id: an event already applied is never
+    applied again (the endpoint answers "duplicate"), while one that was
+    rejected (unknown receipt code, invalid field) is tried again when the
+    sender retries it. The payload is kept exactly as received.
+    """
+
+    __tablename__ = "dossier_event_receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(128), unique=True)
+    # As the sender wrote it (normalised when it is a valid code).
+    receipt_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(info={KEEP_AS_PUBLISHED: True})
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=1)
+    outcome: Mapped[str] = mapped_column(String(16))
+    applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
+    dossier_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dossier_events.id", ondelete="SET NULL"), index=True
+    )
+
+    __table_args__ = (CheckConstraint(_OUTCOME_CHECK, name="outcome"),)
+
+    def __repr__(self) -> str:
+        return f"DossierEventReceipt({self.event_id!r}, {self.outcome!r})"
