@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 from actions import db, messages
 from actions.feedback import feedback_buttons
 from actions.subscriptions import subscribe_button
+from knowledge.masking import mask_name
 from knowledge.messages import STATUS_LABELS
 from knowledge.models import Dossier
 from knowledge.receipt_codes import normalize_receipt_code
@@ -33,11 +34,6 @@ logger = logging.getLogger(__name__)
 
 MAX_FAILURES = 5
 LOCK_WINDOW_S = 3600.0
-
-
-def mask_name(name: str) -> str:
-    """ "Nguyễn Văn An" -> "N***** V** A*": only the initials show."""
-    return " ".join(word[0] + "*" * (len(word) - 1) for word in name.split())
 
 
 def _date(value: datetime | None) -> str:

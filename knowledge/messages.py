@@ -104,6 +104,7 @@ _SKIP_LABELS = {
     "duplicate_code_in_input": "trùng mã trong dữ liệu nhập",
     "unknown_format": "không đúng định dạng",
     "missing_code_or_name": "thiếu mã hoặc tên",
+    "invalid_json": "dòng không phải một đối tượng JSON",
 }
 
 
@@ -154,3 +155,81 @@ def import_summary(report: dict[str, Any]) -> str:
             + ", ".join(f"{name} {count}" for name, count in sorted(report["staff_edits_kept"].items()))
         )
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------- dossiers
+# Shown to staff: the console's dossier pages, the CSV import, the command line.
+
+DOSSIER_BAD_CODE = "Mã hồ sơ «{code}» không đúng mẫu mã hồ sơ của tỉnh."
+DOSSIER_NO_CODE = "Thiếu mã hồ sơ."
+DOSSIER_EXISTS = "Mã hồ sơ {code} đã có."
+DOSSIER_UNKNOWN = "Không có hồ sơ mã {code}."
+DOSSIER_UNKNOWN_PROCEDURE = "Không có thủ tục mã {code} trong cơ sở tri thức."
+DOSSIER_BAD_STATUS = "Trạng thái «{status}» không hợp lệ; dùng một trong: {labels}."
+DOSSIER_NO_NAME = "Thiếu họ tên người nộp hồ sơ."
+DOSSIER_BAD_PHONE = "Số điện thoại không hợp lệ (cần từ 9 đến 11 chữ số)."
+DOSSIER_BAD_DATE = "{field} «{value}» không đúng định dạng (dd/mm/yyyy, dd/mm/yyyy HH:MM hoặc yyyy-mm-dd)."
+DOSSIER_DUE_BEFORE_RECEIVED = "Ngày hẹn trả trước ngày tiếp nhận."
+DOSSIER_TEXT_TOO_LONG = "{field} dài quá {limit} ký tự."
+DOSSIER_TOO_MANY_SUPPLEMENTS = "Nhiều hơn {limit} giấy tờ cần bổ sung."
+DOSSIER_SUPPLEMENTS_NEED_STATUS = "Chỉ ghi giấy tờ cần bổ sung khi trạng thái là «{label}»."
+DOSSIER_BAD_SOURCE = "Nguồn cập nhật «{source}» không hợp lệ."
+DOSSIER_RECEIVED_NOTE = "Hồ sơ đã được tiếp nhận."
+
+FIELD_NAME = "Họ tên"
+FIELD_RECEIVED_AT = "Ngày tiếp nhận"
+FIELD_DUE_AT = "Ngày hẹn trả"
+FIELD_STEP = "Bước hiện tại"
+FIELD_NOTE = "Ghi chú"
+FIELD_SUPPLEMENT = "Giấy tờ cần bổ sung"
+FIELD_PICKUP_PLACE = "Nơi nhận kết quả"
+
+# What an import row changed (the values themselves are not repeated: they may be personal).
+CHANGE_STATUS = "trạng thái: {old} → {new}"
+CHANGE_LABELS: dict[str, str] = {
+    "applicant_name": "họ tên",
+    "procedure": "thủ tục",
+    "phone": "số điện thoại",
+    "received_at": "ngày tiếp nhận",
+    "due_at": "ngày hẹn trả",
+    "pickup_place": "nơi nhận kết quả",
+    "step": "bước hiện tại",
+    "supplements": "giấy tờ cần bổ sung",
+    "note": "ghi chú mới",
+}
+
+CSV_CANNOT_READ = "Không đọc được tệp {path}: {reason}"
+CSV_NOT_UTF8 = "Tệp không phải văn bản UTF-8: hãy lưu lại tệp dưới dạng «CSV UTF-8»."
+CSV_EMPTY = "Tệp trống: cần một dòng tiêu đề và các dòng hồ sơ."
+CSV_NO_CODE_COLUMN = "Thiếu cột mã hồ sơ (ma_ho_so) trong dòng tiêu đề."
+CSV_DUPLICATE_COLUMN = "Cột «{column}» xuất hiện hai lần trong dòng tiêu đề."
+CSV_BAD_FORMAT = "Không đọc được tệp CSV: {reason}"
+CSV_TOO_MANY_CELLS = "Dòng có nhiều ô hơn dòng tiêu đề (kiểm tra dấu phân cách trong nội dung)."
+CSV_DUPLICATE_ROW = "Mã hồ sơ trùng với dòng {line}."
+CSV_MISSING_FOR_NEW = (
+    "Hồ sơ mới cần đủ mã thủ tục, họ tên, số điện thoại và ngày tiếp nhận (thiếu: {fields})."
+)
+CSV_FIELD_NAMES: dict[str, str] = {
+    "ma_thu_tuc": "mã thủ tục",
+    "ho_ten": "họ tên",
+    "so_dien_thoai": "số điện thoại",
+    "ngay_tiep_nhan": "ngày tiếp nhận",
+}
+CSV_OUTCOME_LABELS: dict[str, str] = {
+    "created": "tạo mới",
+    "updated": "cập nhật",
+    "unchanged": "không đổi",
+    "error": "lỗi",
+}
+CSV_SUMMARY = "{rows} dòng hồ sơ: {created} tạo mới, {updated} cập nhật, {unchanged} không đổi, {errors} lỗi."
+CSV_DRY_RUN = "Chạy thử: chưa ghi gì vào cơ sở dữ liệu."
+CSV_IGNORED_COLUMNS = "Bỏ qua các cột không dùng: {columns}."
+CSV_ROW = "  Dòng {line} ({code}): {outcome}{detail}"
+CSV_ERRORS_KEPT_OTHERS = "Các dòng không lỗi vẫn được ghi; sửa các dòng lỗi rồi nhập lại tệp."
+
+HELP_IMPORT_DOSSIERS = (
+    "nhập hoặc cập nhật hồ sơ từ tệp CSV xuất từ hệ thống một cửa (xem docs/dossier-csv.md)"
+)
+HELP_IMPORT_DOSSIERS_FILE = "tệp CSV (UTF-8, phân cách bằng dấu phẩy hoặc chấm phẩy)"
+HELP_DRY_RUN = "chạy thử: chỉ báo cáo, không ghi gì"
+HELP_UPDATE_PHONES = "cập nhật cả số điện thoại của hồ sơ đã có (chậm: khoảng 50 ms mỗi dòng)"

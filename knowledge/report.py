@@ -25,6 +25,21 @@ MAX_LISTED = 200
 
 
 @dataclass
+class RecordChange:
+    """One procedure an import creates or updates, and which of its fields."""
+
+    code: str
+    name: str
+    # Fields the import changes (``EDITABLE_FIELDS`` names, or column names).
+    fields: list[str] = field(default_factory=list)
+    # Fields staff edited whose published value differs: the import keeps the staff's.
+    kept: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "fields": self.fields, "kept": self.kept}
+
+
+@dataclass
 class ImportReport:
     """Counters filled while importing; ``as_dict`` is the saved JSON."""
 
@@ -50,6 +65,9 @@ class ImportReport:
     cut_records: list[dict[str, Any]] = field(default_factory=list)
     kept_edits: Counter[str] = field(default_factory=Counter)
     aliases: dict[str, Any] = field(default_factory=dict)
+    created_records: list[RecordChange] = field(default_factory=list)
+    updated_records: list[RecordChange] = field(default_factory=list)
+    unchanged_codes: list[str] = field(default_factory=list)
 
     def skip(self, reason: str, path: Path, line: int, code: str | None) -> None:
         """Count a record that was not imported, and why."""
@@ -163,6 +181,13 @@ class ImportReport:
             },
             "staff_edits_kept": dict(self.kept_edits),
             "aliases": self.aliases,
+            "changes": {
+                "created": [change.code for change in self.created_records],
+                "updated": [
+                    {"code": change.code, "fields": change.fields, "kept": change.kept}
+                    for change in self.updated_records
+                ],
+            },
         }
 
     def save(self, directory: Path) -> Path:

@@ -28,6 +28,37 @@ def open_text(path: Path) -> IO[str]:
     return path.open("r", encoding="utf-8")
 
 
+def _binary(path: Path) -> IO[bytes]:
+    if path.suffix == ".xz":
+        return lzma.open(path, "rb")
+    return path.open("rb")
+
+
+def read_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
+    """``(line number, object)`` for every non-empty line; ``None`` for a line that is not a JSON object.
+
+    Unlike ``read_records`` a bad line (invalid JSON or UTF-8, not an object)
+    does not stop the reading: the importer reports it and goes on.
+    """
+    with _binary(path) as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield number, None
+                continue
+            if number == 1:
+                line = line.removeprefix("\ufeff")
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except (ValueError, RecursionError):
+                yield number, None
+                continue
+            yield number, value if isinstance(value, dict) else None
+
+
 def read_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(line number, object)`` for every non-empty line of a JSON Lines file."""
     with open_text(path) as handle:

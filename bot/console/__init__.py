@@ -11,7 +11,15 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.console import auth_pages, dashboard_pages, home_page, procedure_pages
+from bot.console import (
+    auth_pages,
+    dashboard_pages,
+    directory_pages,
+    dossier_pages,
+    home_page,
+    import_pages,
+    procedure_pages,
+)
 from bot.console.security import staff_gate
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -19,10 +27,14 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 def create_console() -> web.Application:
     """The console, to mount with ``app.add_subapp("/console", create_console())``."""
-    console = web.Application(middlewares=[staff_gate])
+    # The upload limit first: the gate reads the whole form (CSRF) before any page does.
+    console = web.Application(middlewares=[import_pages.upload_limit, staff_gate])
     console.router.add_static("/static", STATIC)
     auth_pages.add_routes(console)
     home_page.add_routes(console)
     procedure_pages.add_routes(console)
     dashboard_pages.add_routes(console)
+    dossier_pages.add_routes(console)
+    directory_pages.add_routes(console)
+    import_pages.add_routes(console)
     return console

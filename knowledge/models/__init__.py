@@ -7,7 +7,15 @@ in ``knowledge/migrations``.
 from knowledge.models.base import Base
 from knowledge.models.conversation import ConversationMessage, Direction, Feedback, Rating
 from knowledge.models.directory import Agency, Faq
-from knowledge.models.dossier import Dossier, DossierEvent, DossierStatus, Subscription
+from knowledge.models.dossier import (
+    Dossier,
+    DossierEvent,
+    DossierEventReceipt,
+    DossierStatus,
+    EventSource,
+    ReceiptOutcome,
+    Subscription,
+)
 from knowledge.models.inbox import InboxItem, InboxKind, InboxStatus
 from knowledge.models.procedure import (
     EDITABLE_FIELDS,
@@ -23,6 +31,7 @@ from knowledge.models.procedure import (
     alias_procedures,
 )
 from knowledge.models.staff import AuditEntry, StaffRole, StaffSession, StaffUser
+from knowledge.models.training import TrainingExample
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -37,7 +46,9 @@ __all__ = [
     "DocumentGroup",
     "Dossier",
     "DossierEvent",
+    "DossierEventReceipt",
     "DossierStatus",
+    "EventSource",
     "Faq",
     "Feedback",
     "InboxItem",
@@ -46,6 +57,7 @@ __all__ = [
     "LegalBasis",
     "Procedure",
     "Rating",
+    "ReceiptOutcome",
     "RequiredDocument",
     "StaffRole",
     "StaffSession",
@@ -53,5 +65,6 @@ __all__ = [
     "SubmissionChannel",
     "Subscription",
     "TimeUnit",
+    "TrainingExample",
     "alias_procedures",
 ]

@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from actions.dossier import describe, mask_name
+from actions.dossier import describe
+from knowledge.masking import mask_name
 from knowledge.receipt_codes import normalize_receipt_code
 
 PATTERN = r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}"
