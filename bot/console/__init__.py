@@ -18,6 +18,7 @@ from bot.console import (
     dossier_pages,
     home_page,
     import_pages,
+    inbox_pages,
     procedure_pages,
 )
 from bot.console.security import staff_gate
@@ -37,4 +38,5 @@ def create_console() -> web.Application:
     dossier_pages.add_routes(console)
     directory_pages.add_routes(console)
     import_pages.add_routes(console)
+    inbox_pages.add_routes(console)
     return console
