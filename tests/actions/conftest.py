@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions import db, procedures
+from actions import db, procedures, resolution
 from knowledge.catalog import Catalog
 from knowledge.db import make_engine, make_session_factory
 from knowledge.settings import get_settings
@@ -37,6 +37,7 @@ def kb(
     """Point the actions at the seeded knowledge base; returns its session factory."""
     monkeypatch.setattr(db, "sessions", lambda: action_sessions)
     monkeypatch.setattr(procedures, "get_catalog", lambda: action_catalog)
+    monkeypatch.setattr(resolution, "get_catalog", lambda: action_catalog)
     return action_sessions
 
 
