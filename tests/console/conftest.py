@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient
 from pytest_aiohttp import AiohttpClient
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
-from bot.app import create_app
 from knowledge.db import make_engine, make_session_factory
 from knowledge.models import StaffRole
-from knowledge.settings import Settings
 from knowledge.staff import create_user
-from nlu.engine import free_port
+from tests.console.wiring import wired_console
 
 PASSWORD = "mật khẩu thử 2026"
 ROLES = {role.value: f"thu.{role.value}" for role in StaffRole}
@@ -42,11 +41,18 @@ def console_database_url(seeded_database_url: str, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-async def console(console_database_url: str, aiohttp_client: AiohttpClient) -> TestClient:
-    settings = dataclasses.replace(
-        Settings(),
-        database_url=console_database_url,
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-        actions_port=free_port(),
-    )
-    return await aiohttp_client(create_app(settings, notify=False))
+async def console(
+    console_database_url: str, aiohttp_client: AiohttpClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> TestClient:
+    """The gateway on the console's database; uploads kept in the test's own folder."""
+    client, _ = await wired_console(console_database_url, tmp_path, aiohttp_client, monkeypatch)
+    return client
+
+
+@pytest.fixture
+def db(console_database_url: str) -> Iterator[Session]:
+    """A session on the console's database, to check what the pages wrote."""
+    engine = make_engine(console_database_url)
+    with make_session_factory(engine)() as session:
+        yield session
+    engine.dispose()

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient
-from pytest_aiohttp import AiohttpClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions import answers
 from knowledge.agencies import matching_agencies
-from knowledge.db import make_engine, make_session_factory
 from knowledge.models import Agency, AuditEntry, Faq
 from knowledge.queries import procedure_with_details
 from tests.console.test_console_http import csrf_of, login
-from tests.console.wiring import wired_console
 
 OFFICE = {
     "name": "Công an tỉnh Sơn La",
@@ -27,23 +22,6 @@ OFFICE = {
     "phone": "0212 3852 111",
     "map_url": "https://www.openstreetmap.org/search?query=C%C3%B4ng%20an%20t%E1%BB%89nh%20S%C6%A1n%20La",
 }
-
-
-@pytest.fixture
-async def console(
-    console_database_url: str, aiohttp_client: AiohttpClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> TestClient:
-    client, _ = await wired_console(console_database_url, tmp_path, aiohttp_client, monkeypatch)
-    return client
-
-
-@pytest.fixture
-def db(console_database_url: str) -> Iterator[Session]:
-    """A session on the console's database, to check what the pages wrote."""
-    engine = make_engine(console_database_url)
-    with make_session_factory(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 def entries(db: Session, entity: str) -> list[AuditEntry]:

@@ -4,42 +4,22 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient
-from pytest_aiohttp import AiohttpClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.console import import_pages
-from knowledge.db import make_engine, make_session_factory
 from knowledge.models import AuditEntry, Procedure
 from tests.console.test_console_http import csrf_of, login
-from tests.console.wiring import wired_console
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "import_sample.jsonl"  # 3.000333, 5.003803, 5.003812
 RENAMED = "5.003803"
 NEW_NAME = "Công bố mở luồng đường thủy nội địa quốc gia (tên mới theo quyết định công bố)"
-
-
-@pytest.fixture
-async def console(
-    console_database_url: str, aiohttp_client: AiohttpClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> TestClient:
-    client, _ = await wired_console(console_database_url, tmp_path, aiohttp_client, monkeypatch)
-    return client
-
-
-@pytest.fixture
-def db(console_database_url: str) -> Iterator[Session]:
-    engine = make_engine(console_database_url)
-    with make_session_factory(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 def sample_records() -> list[dict[str, Any]]:
