@@ -74,6 +74,12 @@ class Settings:
     messages_per_minute: int = 20
     # Shared secret of the one-stop system's signed dossier events (POST /api/v1/dossier-events).
     dossier_events_secret: str | None = None
+    # "Huấn luyện lại": where runs keep their data and logs, the held-out questions a
+    # new model must not do worse on (by more than the margin), how many loaded models to keep.
+    training_dir: str = str(VAR_DIR / "training")
+    retrain_test_data: str = str(PROJECT_ROOT / "tests" / "data" / "nlu_test.jsonl")
+    retrain_margin: float = 0.01
+    models_kept: int = 5
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -106,6 +112,10 @@ class Settings:
             max_message_chars=int(env.get("MAX_MESSAGE_CHARS", defaults.max_message_chars)),
             messages_per_minute=int(env.get("MESSAGES_PER_MINUTE", defaults.messages_per_minute)),
             dossier_events_secret=env.get("DOSSIER_EVENTS_SECRET") or None,
+            training_dir=env.get("TRAINING_DIR", defaults.training_dir),
+            retrain_test_data=env.get("RETRAIN_TEST_DATA", defaults.retrain_test_data),
+            retrain_margin=float(env.get("RETRAIN_MARGIN", defaults.retrain_margin)),
+            models_kept=int(env.get("MODELS_KEPT", defaults.models_kept)),
         )
 
 

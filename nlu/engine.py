@@ -6,12 +6,16 @@ Standard library only: it runs under either interpreter.
 
     python -m nlu.engine train [--config config.yml] [--name tthc] [--nlu-only]
     python -m nlu.engine serve [--model var/models/tthc.tar.gz] [--port 5005]
+
+``serve`` without ``--model`` serves :func:`serving_model`: the base model,
+or the one the console's retraining last loaded.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import os
 import secrets
@@ -21,6 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -69,7 +74,9 @@ def model_path(name: str = DEFAULT_MODEL_NAME) -> Path:
     return MODELS / f"{name}.tar.gz"
 
 
-def _train_argv(config: Path, name: str, nlu_only: bool, out: Path) -> list[str]:
+def _train_argv(
+    config: Path, name: str, nlu_only: bool, out: Path, data: Path = ROOT / "nlu" / "data"
+) -> list[str]:
     rasa = str(ENGINE_BIN / "rasa")
     if nlu_only:
         return [
@@ -79,7 +86,7 @@ def _train_argv(config: Path, name: str, nlu_only: bool, out: Path) -> list[str]
             "--config",
             str(config),
             "--nlu",
-            "nlu/data/nlu",
+            str(data / "nlu"),
             "--out",
             str(out),
             "--fixed-model-name",
@@ -93,12 +100,70 @@ def _train_argv(config: Path, name: str, nlu_only: bool, out: Path) -> list[str]
         "--domain",
         "domain",
         "--data",
-        "nlu/data",
+        str(data),
         "--out",
         str(out),
         "--fixed-model-name",
         name,
     ]
+
+
+def console_models_dir() -> Path:
+    """Where models retrained from the console are kept (``CONSOLE_MODELS_DIR``)."""
+    return Path(os.environ.get("CONSOLE_MODELS_DIR") or MODELS / "console")
+
+
+def serving_pointer() -> Path:
+    """The file naming the model the console last loaded into Rasa."""
+    return console_models_dir() / "serving"
+
+
+def serving_model() -> Path:
+    """The model a (re)started Rasa server should serve.
+
+    The one the console last loaded or rolled back to, unless ``make train``
+    has trained the base model since (a developer changed ``nlu/``): then the
+    base model, so a restart never goes back to older data.
+    """
+    base, pointer = model_path(), serving_pointer()
+    if not pointer.is_file():
+        return base
+    chosen = Path(pointer.read_text(encoding="utf-8").strip())
+    if not chosen.is_file() or (base.is_file() and base.stat().st_mtime > pointer.stat().st_mtime):
+        return base
+    return chosen
+
+
+def set_serving_model(model: Path) -> None:
+    """Remember ``model`` as the one to serve after a restart (the base model clears it)."""
+    pointer = serving_pointer()
+    if model.resolve() == model_path().resolve():
+        pointer.unlink(missing_ok=True)
+        return
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    temporary = pointer.with_suffix(".tmp")
+    temporary.write_text(f"{model.resolve()}\n", encoding="utf-8")
+    temporary.replace(pointer)
+
+
+def train_into(data: Path, out: Path, name: str, log: Path, config: Path = ROOT / "config.yml") -> Path:
+    """Train a full model from the data folder ``data`` into ``out/name.tar.gz``.
+
+    Rasa's output goes to ``log``; the training cache is the shared one, so
+    only what the new data changes is trained again. Raises
+    ``CalledProcessError`` if Rasa fails.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as sink:
+        subprocess.run(
+            _train_argv(config, name, False, out, data),
+            cwd=ROOT,
+            env=engine_env(),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            check=True,
+        )
+    return out / f"{name}.tar.gz"
 
 
 def needs_training(config: Path, name: str = DEFAULT_MODEL_NAME, nlu_only: bool = False) -> bool:
@@ -244,6 +309,39 @@ def rasa_server(
             sink.close()  # type: ignore[union-attr]
 
 
+def _rasa_api(
+    url: str, token: str, method: str, path: str, body: dict[str, str] | None, timeout: float
+) -> bytes:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        f"{url.rstrip('/')}{path}?token={urllib.parse.quote(token)}",
+        data=data,
+        method=method,
+        headers={"Content-Type": "application/json"} if data else {},
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return bytes(response.read())
+
+
+def served_model_name(url: str, token: str, timeout: float = 10) -> str:
+    """The file name of the model a running Rasa server serves (its ``/status``)."""
+    status = json.loads(_rasa_api(url, token, "GET", "/status", None, timeout))
+    return Path(str(status.get("model_file") or "")).name
+
+
+def load_model(url: str, token: str, model: Path, timeout: float = 300) -> None:
+    """Make a running Rasa server serve ``model`` (``PUT /model``), then check it does.
+
+    Rasa keeps answering with the old model until the new one is loaded. The
+    file must be readable by the Rasa server (same machine or shared storage).
+    Raises ``OSError`` (``urllib.error.URLError``) or ``RuntimeError``.
+    """
+    _rasa_api(url, token, "PUT", "/model", {"model_file": str(model.resolve())}, timeout)
+    served = served_model_name(url, token)
+    if served != model.name:
+        raise RuntimeError(f"Rasa at {url} serves {served!r} after loading {model.name!r}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``train`` or ``serve``."""
     parser = argparse.ArgumentParser(
@@ -257,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     train_cmd.add_argument("--force", action="store_true")
     commands.add_parser("token", help="print the Rasa API token (made and kept in var/ if missing)")
     serve_cmd = commands.add_parser("serve", help="run the Rasa server (replaces this process)")
-    serve_cmd.add_argument("--model", type=Path, default=model_path())
+    serve_cmd.add_argument("--model", type=Path, default=None, help="default: the serving model")
     serve_cmd.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", "5005")))
     args = parser.parse_args(argv)
 
@@ -267,10 +365,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "token":
         print(rasa_token())
         return 0
-    argv_ = serve_argv(args.model, args.port, rasa_token())
+    model = args.model or serving_model()
+    argv_ = serve_argv(model, args.port, rasa_token())
     print(
         f"==> Rasa API on http://127.0.0.1:{args.port} (token in {TOKEN_FILE.relative_to(ROOT)} "
-        "or RASA_TOKEN)",
+        f"or RASA_TOKEN), serving {model.name}",
         flush=True,
     )
     os.chdir(ROOT)

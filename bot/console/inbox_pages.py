@@ -13,7 +13,6 @@ import logging
 from functools import lru_cache
 from typing import Any
 
-import yaml
 from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,11 +35,10 @@ from knowledge.inbox_review import (
     teach_alias,
 )
 from knowledge.models import Procedure
-from knowledge.settings import PROJECT_ROOT
+from nlu import training_data
 
 logger = logging.getLogger(__name__)
 
-DOMAIN = PROJECT_ROOT / "domain"
 MAX_ALIAS = 200
 MAX_EXAMPLE = 500
 CANDIDATES = 5
@@ -53,15 +51,8 @@ BUTTON_ONLY_INTENTS = frozenset({"feedback", "show_more"})
 
 @lru_cache(maxsize=1)
 def domain_intents() -> tuple[str, ...]:
-    """The intents of Rasa's domain (``domain/*.yml``) people type, in their order."""
-    intents: list[str] = []
-    for path in sorted(DOMAIN.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for intent in data.get("intents") or []:
-            name = next(iter(intent)) if isinstance(intent, dict) else str(intent)
-            if name not in intents and name not in BUTTON_ONLY_INTENTS:
-                intents.append(name)
-    return tuple(intents)
+    """The intents of Rasa's domain people type, in their order."""
+    return tuple(name for name in training_data.domain_intents() if name not in BUTTON_ONLY_INTENTS)
 
 
 def _intent_choices() -> list[tuple[str, str]]:

@@ -31,7 +31,7 @@ from knowledge.models.procedure import (
     alias_procedures,
 )
 from knowledge.models.staff import AuditEntry, StaffRole, StaffSession, StaffUser
-from knowledge.models.training import TrainingExample
+from knowledge.models.training import TrainingExample, TrainingOutcome, TrainingRun, TrainingStage
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -66,5 +66,8 @@ __all__ = [
     "Subscription",
     "TimeUnit",
     "TrainingExample",
+    "TrainingOutcome",
+    "TrainingRun",
+    "TrainingStage",
     "alias_procedures",
 ]
