@@ -16,6 +16,7 @@ import warnings
 from rasa_sdk.endpoint import run
 from rasa_sdk.executor import ActionExecutor
 
+from actions import faq
 from knowledge.catalog import get_catalog
 from knowledge.settings import get_settings
 
@@ -38,6 +39,7 @@ def main() -> None:
     os.environ["SANIC_HOST"] = settings.actions_host
     # Build the search index now rather than on the first question.
     threading.Thread(target=get_catalog().refresh_now, name="search-index-warmup", daemon=True).start()
+    threading.Thread(target=faq.warm_up, name="faq-index-warmup", daemon=True).start()
     executor = ActionExecutor()
     executor.register_package("actions")
     logger.info("Action server on http://%s:%s", settings.actions_host, args.port)

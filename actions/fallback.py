@@ -10,10 +10,10 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ConversationPaused, UserUtteranceReverted
+from rasa_sdk.events import ActionExecuted, ConversationPaused, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import db, messages
+from actions import db, faq, messages
 from knowledge import inbox
 from knowledge.models import InboxKind
 from knowledge.settings import get_settings
@@ -33,6 +33,17 @@ def user_intents(tracker: Tracker, count: int) -> list[str]:
             if len(intents) == count:
                 break
     return intents
+
+
+def reply_to_previous_message(tracker: Tracker) -> str | None:
+    """The bot's first text after the citizen's message before the latest one, if any."""
+    users = [i for i, event in enumerate(tracker.events) if event.get("event") == "user"]
+    if len(users) < 2:
+        return None
+    for event in tracker.events[users[-2] + 1 : users[-1]]:
+        if event.get("event") == "bot" and event.get("text"):
+            return str(event["text"])
+    return None
 
 
 def conversation(tracker: Tracker) -> list[dict[str, str]]:
@@ -58,7 +69,8 @@ def intent_buttons(tracker: Tracker) -> list[dict[str, str]]:
 
 
 class ActionDefaultFallback(Action):
-    """Offer the likeliest meanings; after a second miss in a row, a person."""
+    """Answer a frequent question the message asks; otherwise offer the likeliest meanings, and
+    after a second miss in a row, a person."""
 
     def name(self) -> str:
         return "action_default_fallback"
@@ -66,7 +78,16 @@ class ActionDefaultFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        second_miss = user_intents(tracker, 2) == [FALLBACK_INTENT, FALLBACK_INTENT]
+        found = faq.answer_for(tracker.latest_message.get("text") or "")
+        if found is not None:
+            faq.send(dispatcher, found)
+            focus = [SlotSet("procedure_code", found.procedure_code)] if found.procedure_code else []
+            # Answered: nothing for the inbox; the message is forgotten like any fallback's.
+            return [UserUtteranceReverted(), *focus]
+        # An earlier low-confidence message that an FAQ answered was not a miss.
+        second_miss = user_intents(tracker, 2) == [FALLBACK_INTENT, FALLBACK_INTENT] and not (
+            faq.is_faq_answer(reply_to_previous_message(tracker))
+        )
         if second_miss:
             text = messages.FALLBACK_AGAIN
             buttons = [{"title": messages.BUTTON_HANDOFF, "payload": "/human_handoff"}]

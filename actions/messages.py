@@ -91,6 +91,14 @@ SUBSCRIBE_NEEDS_PROOF = (
 UNSUBSCRIBED = "Đã ngừng gửi thông báo về hồ sơ cho bạn."
 NOT_SUBSCRIBED = "Bạn chưa đăng ký nhận thông báo hồ sơ nào trong cuộc trò chuyện này."
 
+# Frequent questions staff wrote in the console (actions/faq.py).
+FAQ_ANSWER = "💬 Câu hỏi thường gặp: {question}\n{answer}"
+FAQ_BUTTON = "Câu hỏi thường gặp: {question}"
+FAQ_GONE = (
+    "Câu hỏi này không còn trong danh sách câu hỏi thường gặp. Bạn có thể đặt câu hỏi theo cách của mình "
+    "hoặc gặp cán bộ để được hỗ trợ."
+)
+
 OTHER_PROCEDURE = (
     'Bạn muốn hỏi thủ tục nào? Hãy gõ tên thủ tục (ví dụ "đăng ký kết hôn", "cấp đổi thẻ căn cước") '
     'hoặc kể việc bạn cần làm (ví dụ "tôi mới sinh con").'

@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import answers, db, messages
+from actions import answers, db, faq, messages
 from actions.fallback import record_unanswered
 from actions.resolution import resolve
 from knowledge import situations
@@ -80,7 +80,10 @@ class ActionAnswerProcedure(Action):
         text = tracker.latest_message.get("text") or ""
         entities = tracker.latest_message.get("entities") or []
         given = {str(e.get("entity")): str(e.get("value")) for e in entities}  # a button's values
-        if text.startswith("/"):
+        if intent == "show_more" and faq.is_faq_aspect(given.get("aspect")):
+            return answer_clicked_faq(dispatcher, faq.faq_id_of(given.get("aspect")))
+        clicked = text.startswith("/")
+        if clicked:
             # A button ("/ask_fee") answers the question typed before it.
             text, entities = last_typed_message(tracker, fallback=(text, entities))
         chosen = given.get("procedure_code")
@@ -102,6 +105,11 @@ class ActionAnswerProcedure(Action):
                 return []
         if code is None:
             result = resolve(text, entities)
+            # No procedure clearly asked about: an FAQ the message asks answers it better
+            # than "no procedure found" or a choice among look-alikes.
+            found = None if result.clear else faq.answer_for(text)
+            if found is not None:
+                return answer_with_faq(dispatcher, found, text)
             if not result.candidates:
                 dispatcher.utter_message(text=messages.NO_PROCEDURE_FOUND, buttons=messages.NO_MATCH_BUTTONS)
                 record_unanswered(tracker, messages.NO_PROCEDURE_FOUND)
@@ -120,9 +128,40 @@ class ActionAnswerProcedure(Action):
         if procedure is None:
             dispatcher.utter_message(text=messages.NO_PROCEDURE_FOUND, buttons=messages.NO_MATCH_BUTTONS)
             return [SlotSet("procedure_code", None)]
+        # The question typed now, or the one a "which procedure?" choice answers.
+        typed = not clicked or (chosen is not None and chosen in (tracker.get_slot("offered_codes") or []))
+        if typed and offset == 0:
+            found = faq.answer_for(text, procedure.code)
+            if found is not None:
+                return answer_with_faq(dispatcher, found, text)
         reply = answers.answer(procedure, intent, offset, agencies)
-        dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
+        offers = faq.offer_buttons(procedure.code, text)
+        dispatcher.utter_message(text=reply.text, buttons=faq.with_offers(reply.buttons, offers))
         return [SlotSet("procedure_code", procedure.code), SlotSet("offered_codes", None)]
+
+
+def answer_with_faq(
+    dispatcher: CollectingDispatcher, found: faq.FaqAnswer, text: str = ""
+) -> list[dict[str, Any]]:
+    """Send an FAQ answer; its procedure (if any) becomes the one in focus."""
+    faq.send(dispatcher, found, text)
+    focus = [SlotSet("procedure_code", found.procedure_code)] if found.procedure_code else []
+    return [*focus, SlotSet("offered_codes", None)]
+
+
+def answer_clicked_faq(dispatcher: CollectingDispatcher, faq_id: int | None) -> list[dict[str, Any]]:
+    """A "Câu hỏi thường gặp: ..." button: that FAQ's answer, if it is still in use."""
+    found = faq.load_answer(faq_id) if faq_id is not None else None
+    if found is None:
+        dispatcher.utter_message(
+            text=messages.FAQ_GONE,
+            buttons=[
+                {"title": messages.BUTTON_OTHER_PROCEDURE, "payload": "/other_procedure"},
+                {"title": messages.BUTTON_HANDOFF, "payload": "/human_handoff"},
+            ],
+        )
+        return []
+    return answer_with_faq(dispatcher, found)
 
 
 class ActionFindProcedure(Action):
@@ -139,7 +178,12 @@ class ActionFindProcedure(Action):
         # the search would add look-alikes of the words, not of the situation.
         candidates = offered(situations.procedure_codes(text))[:SITUATION_CANDIDATES]
         if not candidates:
-            candidates = close_candidates(get_catalog().search(text, SITUATION_CANDIDATES))
+            result = get_catalog().search(text, SITUATION_CANDIDATES)
+            # Not a curated situation nor clearly one procedure: an FAQ the message asks comes first.
+            found = None if result.clear else faq.answer_for(text)
+            if found is not None:
+                return answer_with_faq(dispatcher, found, text)
+            candidates = close_candidates(result)
         if not candidates:
             dispatcher.utter_message(text=messages.NO_PROCEDURE_FOUND, buttons=messages.NO_MATCH_BUTTONS)
             record_unanswered(tracker, messages.NO_PROCEDURE_FOUND)
