@@ -143,7 +143,10 @@ def plan(count: int = COUNT, now: datetime | None = None) -> list[DemoDossier]:
     they never change; the received and due dates are recent, so that a
     dossier "being processed" is not two years late.
     """
-    today = (now or datetime.now(UTC)).replace(hour=ANCHOR.hour, minute=0, second=0, microsecond=0)
+    moment = now or datetime.now(UTC)
+    today = moment.replace(hour=ANCHOR.hour, minute=0, second=0, microsecond=0)
+    if today > moment:  # before 08:00 UTC: count back from yesterday, never from the future
+        today -= timedelta(days=1)
     dossiers = []
     for number in range(1, count + 1):
         code, days, commune = PROCEDURES[(number - 1) % len(PROCEDURES)]
@@ -190,7 +193,10 @@ def _build(item: DemoDossier, procedure: Procedure) -> Dossier:
         pickup_place=_pickup_place(item.commune),
         supplement_request=list(SUPPLEMENTS) if item.status is DossierStatus.NEEDS_SUPPLEMENT else [],
     )
-    step = (item.due_at - item.received_at) / max(len(history), 1)
+    # The history spreads up to now at most: an event dated in the future would outrank every
+    # real change made afterwards (history order, and "stale" for the one-stop system's events).
+    end = max(min(item.due_at, datetime.now(UTC)), item.received_at)
+    step = (end - item.received_at) / max(len(history), 1)
     when = item.received_at
     for status in history:
         dossier.events.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -41,6 +42,10 @@ def test_seed_demo(
         assert dossier.due_at is not None
         assert (dossier.finished_at is not None) == (dossier.status in ("returned", "rejected"))
         assert bool(dossier.supplement_request) == (dossier.status == "needs_supplement")
+        # Nothing in the future: a real change made now must sort after the seeded history.
+        now = datetime.now(UTC)
+        assert all(_aware(e.occurred_at) <= now for e in dossier.events), dossier.receipt_code
+        assert _aware(dossier.received_at) <= now
     first = next(d for d in dossiers if d.receipt_code.endswith("-0001"))
     assert verify_secret("0001", first.verification_hash)
     assert not verify_secret("0002", first.verification_hash)
@@ -49,6 +54,11 @@ def test_seed_demo(
     assert [item.receipt_code for item in plan()] == [item.receipt_code for item in plan()]
     assert {d.receipt_code for d in dossiers} == {item.receipt_code for item in plan()}
     assert seed_demo(session) == (0, 40)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives naive datetimes back; they are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def test_demo_plan_is_fictitious() -> None:
