@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -21,7 +22,7 @@ from bot import texts
 from bot.delivery import Delivery
 from bot.replies import Button, Reply
 from knowledge.messages import STATUS_LABELS
-from knowledge.models import Dossier, DossierEvent, Subscription
+from knowledge.models import Dossier, DossierEvent, DossierStatus, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,8 @@ class Notice:
     reply: Reply
 
 
-def notice_text(receipt_code: str, event: DossierEvent) -> str:
+def notice_text(receipt_code: str, event: DossierEvent, supplements: Sequence[str] = ()) -> str:
+    """The notice of ``event``; ``supplements``: the documents asked for, when more are needed."""
     lines = [
         texts.DOSSIER_UPDATE.format(code=receipt_code, status=STATUS_LABELS.get(event.status, event.status))
     ]
@@ -46,6 +48,9 @@ def notice_text(receipt_code: str, event: DossierEvent) -> str:
         lines.append(texts.DOSSIER_UPDATE_STEP.format(step=event.step))
     if event.note:
         lines.append(texts.DOSSIER_UPDATE_NOTE.format(note=event.note))
+    if event.status == DossierStatus.NEEDS_SUPPLEMENT and supplements:
+        lines.append(texts.DOSSIER_UPDATE_SUPPLEMENTS)
+        lines.extend(f"- {document}" for document in supplements)
     lines.append(texts.DOSSIER_UPDATE_MORE)
     return "\n".join(lines)
 
@@ -77,7 +82,7 @@ def pending_notices(sessions: sessionmaker[Session]) -> list[Notice]:
                     subscription_id,
                     sender_id,
                     event_id,
-                    Reply(notice_text(receipt_code, event), (unsubscribe,)),
+                    Reply(notice_text(receipt_code, event, event.dossier.supplement_request), (unsubscribe,)),
                 )
             )
         return notices
