@@ -27,7 +27,7 @@ from actions.subscriptions import subscribe_button
 from knowledge.masking import mask_name
 from knowledge.messages import STATUS_LABELS
 from knowledge.models import Dossier
-from knowledge.receipt_codes import normalize_receipt_code
+from knowledge.receipt_codes import ascii_digits, normalize_receipt_code
 from knowledge.verification import verify_secret
 
 logger = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ class ValidateDossierForm(FormValidationAction):
     def validate_phone_last4(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        digits = re.sub(r"\D", "", str(value or ""))
+        digits = re.sub(r"\D", "", ascii_digits(str(value or "")))
         if len(digits) != 4 or len(str(value).strip()) > 20:
             dispatcher.utter_message(text=messages.DOSSIER_BAD_DIGITS)
             return {"phone_last4": None}

@@ -20,9 +20,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import texts
+from bot import inputs, texts
 from bot.conversations import TooFastError
-from bot.state import CONVERSATIONS, LOG
+from bot.state import CONVERSATIONS, LOG, SETTINGS
 from bot.static_files import DOCS_DIR
 
 logger = logging.getLogger(__name__)
@@ -44,18 +44,23 @@ def web_sender(raw: Any) -> str | None:
     return f"web:{raw}" if isinstance(raw, str) and SENDER.fullmatch(raw) else None
 
 
+def _too_large(request: web.Request) -> web.Response:
+    """A body this large carries a text far over the limit: the citizen is told so."""
+    return error(413, "too_large", inputs.too_long(request.app[SETTINGS].max_message_chars))
+
+
 async def post_message(request: web.Request) -> web.Response:
     """One message in, the replies out."""
     if request.content_type != "application/json":
         return error(415, "unsupported_media_type", texts.BAD_REQUEST)
     if (request.content_length or 0) > MAX_BODY_BYTES:
-        return error(413, "too_large", texts.BAD_REQUEST)
+        return _too_large(request)
     try:
         raw = await request.content.read(MAX_BODY_BYTES + 1)
         if len(raw) > MAX_BODY_BYTES:
-            return error(413, "too_large", texts.BAD_REQUEST)
+            return _too_large(request)
         body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deep
         return error(400, "bad_json", texts.BAD_REQUEST)
     if not isinstance(body, dict):
         return error(400, "bad_json", texts.BAD_REQUEST)

@@ -45,7 +45,15 @@ def api_origins(allowed: tuple[str, ...]) -> Middleware:
         if request.method == "OPTIONS":
             response: web.StreamResponse = web.Response(status=204)
         else:
-            response = await handler(request)
+            # Errors too carry the CORS headers below, so the widget can show their message.
+            try:
+                response = await handler(request)
+            except web.HTTPException as exception:
+                if exception.status < 400:
+                    raise
+                response = api_error(request, exception)
+            except Exception as exception:
+                response = api_error(request, exception)
         if origin is not None:
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Vary"] = "Origin"
@@ -67,6 +75,15 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     return response
 
 
+def api_error(request: web.Request, exception: Exception) -> web.Response:
+    """The short JSON error for an HTTP error (4xx, 5xx) or an unexpected exception (500)."""
+    if isinstance(exception, web.HTTPException):
+        message = texts.NOT_FOUND if exception.status == 404 else texts.BAD_REQUEST
+        return error(exception.status, exception.reason.lower().replace(" ", "_"), message)
+    logger.error("unhandled error on %s %s", request.method, request.path, exc_info=exception)
+    return error(500, "server_error", texts.SERVER_ERROR)
+
+
 @web.middleware
 async def clean_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Errors as short JSON (API) or text, never a stack trace."""
@@ -75,8 +92,6 @@ async def clean_errors(request: web.Request, handler: Handler) -> web.StreamResp
     except web.HTTPException as exception:
         if exception.status < 400 or not request.path.startswith("/api/"):
             raise
-        message = texts.NOT_FOUND if exception.status == 404 else texts.BAD_REQUEST
-        return error(exception.status, exception.reason.lower().replace(" ", "_"), message)
-    except Exception:
-        logger.exception("unhandled error on %s %s", request.method, request.path)
-        return error(500, "server_error", texts.SERVER_ERROR)
+        return api_error(request, exception)
+    except Exception as exception:
+        return api_error(request, exception)

@@ -23,6 +23,8 @@ PATTERN = r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}"
         " 000 00 04 h51 200221 0001 ",
         "000.00.04.H51200221-0001",
         "mã hồ sơ 000.00.04.H51-200221-0001 nhé",
+        "０００.００.０４.H５１-２００２２１-０００１",  # a full-width keyboard
+        "٠٠٠.٠٠.٠٤.H٥١-٢٠٠٢٢١-٠٠٠١",  # Arabic-Indic digits
     ],
 )
 def test_receipt_codes_are_normalised(typed: str) -> None:
