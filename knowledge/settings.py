@@ -80,6 +80,14 @@ class Settings:
     retrain_test_data: str = str(PROJECT_ROOT / "tests" / "data" / "nlu_test.jsonl")
     retrain_margin: float = 0.01
     models_kept: int = 5
+    # Every Rasa server a retrained (or rolled-back) model is loaded into; default: RASA_URL only.
+    # They must all read the model file (same machine or shared storage for CONSOLE_MODELS_DIR).
+    rasa_model_urls: tuple[str, ...] = ()
+
+    @property
+    def model_targets(self) -> tuple[str, ...]:
+        """The Rasa servers that serve the console's models."""
+        return self.rasa_model_urls or (self.rasa_url,)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -116,6 +124,7 @@ class Settings:
             retrain_test_data=env.get("RETRAIN_TEST_DATA", defaults.retrain_test_data),
             retrain_margin=float(env.get("RETRAIN_MARGIN", defaults.retrain_margin)),
             models_kept=int(env.get("MODELS_KEPT", defaults.models_kept)),
+            rasa_model_urls=tuple(url.rstrip("/") for url in _split(env.get("RASA_MODEL_URLS", ""))),
         )
 
 

@@ -152,7 +152,7 @@ def run(run_id: int, settings: Settings) -> TrainingOutcome:
 
     _step(factory, run_id, TrainingStage.LOADING, model_file=str(model), **metrics)
     try:
-        engine.load_model(settings.rasa_url, settings.rasa_token, model)
+        engine.load_model_everywhere(settings.model_targets, settings.rasa_token, model)
     except (OSError, RuntimeError) as error:
         logger.error("training run %s: loading into Rasa failed: %s", run_id, error)
         _finish(

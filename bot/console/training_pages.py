@@ -94,6 +94,7 @@ def _child_env(settings: Settings) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": settings.database_url,
         "RASA_URL": settings.rasa_url,
+        "RASA_MODEL_URLS": ",".join(settings.model_targets),
         "RASA_TOKEN": settings.rasa_token,
         "TRAINING_DIR": settings.training_dir,
         "RETRAIN_TEST_DATA": settings.retrain_test_data,
@@ -298,7 +299,9 @@ async def serve(request: web.Request) -> web.StreamResponse:
     if model is None or not model.is_file():
         return see_other("/console/training?notice=missing")
     try:
-        await asyncio.to_thread(engine.load_model, settings.rasa_url, settings.rasa_token, model)
+        await asyncio.to_thread(
+            engine.load_model_everywhere, settings.model_targets, settings.rasa_token, model
+        )
     except (OSError, RuntimeError) as error:
         logger.error("loading %s into Rasa failed: %s", model.name, error)
         return see_other("/console/training?notice=serve_failed")

@@ -122,3 +122,13 @@ def test_a_new_model_worse_beyond_the_margin_is_refused() -> None:
 def test_percent_is_written_the_vietnamese_way() -> None:
     assert percent(0.9215) == "92,2 %"
     assert percent(1.0) == "100,0 %"
+
+
+def test_retrained_models_go_to_every_configured_rasa_server() -> None:
+    from knowledge.settings import Settings
+
+    assert Settings.from_env({"RASA_URL": "http://127.0.0.1:5005/"}).model_targets == (
+        "http://127.0.0.1:5005",
+    )
+    several = Settings.from_env({"RASA_MODEL_URLS": "http://10.0.0.1:5005/, http://10.0.0.2:5005"})
+    assert several.model_targets == ("http://10.0.0.1:5005", "http://10.0.0.2:5005")
