@@ -14,8 +14,10 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 export PYTHONDONTWRITEBYTECODE := 1
 # matplotlib (dashboard charts) keeps its font cache with the rest of what runs write.
 export MPLCONFIGDIR ?= $(CURDIR)/var/matplotlib
-# The knowledge-base tests run a second time on this PostgreSQL (see `test`).
+# The knowledge-base tests run a second time on this PostgreSQL (see `test`); the
+# production-configuration tests (tests/production) use it and this Redis database.
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 SEED := $(wildcard knowledge/data/*.jsonl.xz knowledge/data/aliases.yml)
 
@@ -64,7 +66,9 @@ test: envs browser lint typecheck train ## lint, types, unit and integration tes
 	  TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)" $(APP)/python -m pytest tests/knowledge tests/metrics; \
 	elif [ "$$CI" = true ]; then echo "error: PostgreSQL is not reachable at $(TEST_POSTGRES_URL)"; exit 1; \
 	else echo "warning: PostgreSQL not reachable at $(TEST_POSTGRES_URL): knowledge tests run on SQLite only"; fi
-	@$(APP)/python -m pytest
+	@echo "==> production configuration on PostgreSQL and Redis ($(TEST_REDIS_URL)); skipped if unreachable, except on CI"
+	@TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" $(APP)/python -m pytest tests/production
+	@$(APP)/python -m pytest --ignore=tests/production
 
 evaluate: envs db train ## NLU report: make evaluate DATA=file.jsonl [JSON=report.json] [CONFIG=config.yml]
 	@test -n "$(DATA)" || { echo "usage: make evaluate DATA=path.jsonl [JSON=report.json] [CONFIG=nlu/config_baseline.yml]"; exit 2; }

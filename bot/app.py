@@ -2,6 +2,8 @@
 
 One aiohttp application owns every channel: the JSON API and the web widget,
 Telegram (when a token is set), health checks, and the dossier notifier.
+What several gateways must share (rate limits, de-duplication, per-sender
+order) is in Redis when ``REDIS_URL`` is set (:mod:`bot.coordination`).
 Each resource is opened and closed in a ``cleanup_ctx``; tests build the app
 with their own settings.
 """
@@ -19,12 +21,23 @@ from aiohttp import web
 from bot import api, dossier_events, health, notifier, static_files
 from bot.console import create_console
 from bot.conversations import Conversations
+from bot.coordination import coordination_for
 from bot.delivery import Delivery
 from bot.message_log import MessageLog
 from bot.middlewares import api_origins, clean_errors, security_headers
 from bot.rasa_client import RasaClient
 from bot.replies import Reply
-from bot.state import CATALOG, CONVERSATIONS, DELIVERY, HTTP, LOG, RASA, SESSIONS, SETTINGS
+from bot.state import (
+    CATALOG,
+    CONVERSATIONS,
+    COORDINATION,
+    DELIVERY,
+    HTTP,
+    LOG,
+    RASA,
+    SESSIONS,
+    SETTINGS,
+)
 from bot.telegram import setup_telegram
 from knowledge.catalog import Catalog
 from knowledge.db import make_engine, make_session_factory
@@ -49,14 +62,21 @@ async def _rasa(app: web.Application) -> AsyncIterator[None]:
     async with aiohttp.ClientSession() as http:
         app[HTTP] = http
         app[RASA] = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.rasa_timeout_s)
-        app[CONVERSATIONS] = Conversations(
-            app[RASA], app[LOG], settings.max_message_chars, settings.messages_per_minute
-        )
+        app[CONVERSATIONS] = Conversations(app[RASA], app[LOG], settings.max_message_chars, app[COORDINATION])
         yield
 
 
+async def _coordination(app: web.Application) -> AsyncIterator[None]:
+    await app[COORDINATION].start()
+    yield
+    await app[COORDINATION].close()
+
+
 async def _notifier(app: web.Application) -> AsyncIterator[None]:
-    task = asyncio.create_task(notifier.run_forever(app[SESSIONS], app[DELIVERY]), name="dossier-notifier")
+    rounds = app[COORDINATION].seen if app[COORDINATION].redis is not None else None
+    task = asyncio.create_task(
+        notifier.run_forever(app[SESSIONS], app[DELIVERY], rounds=rounds), name="dossier-notifier"
+    )
     yield
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
@@ -74,13 +94,16 @@ def create_app(settings: Settings, *, notify: bool = True) -> web.Application:
         client_max_size=api.MAX_BODY_BYTES,
     )
     app[SETTINGS] = settings
+    # Rate limits, de-duplication and per-sender order: in Redis when REDIS_URL is set.
+    app[COORDINATION] = coordination_for(settings)
+    app.cleanup_ctx.append(_coordination)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_rasa)
 
     async def converse(sender_id: str, text: str) -> list[Reply]:
         return await app[CONVERSATIONS].converse(sender_id, text)
 
-    telegram = setup_telegram(app, settings, converse)  # adds its own cleanup_ctx
+    telegram = setup_telegram(app, settings, converse, app[COORDINATION].seen)  # adds its own cleanup_ctx
     if telegram is not None:
 
         async def connect_delivery(app: web.Application) -> AsyncIterator[None]:

@@ -2,9 +2,12 @@
 
 Every channel hands messages to :meth:`Conversations.handle`. Messages of one
 sender are processed one at a time, in arrival order; different senders run
-in parallel. The citizen always gets a reply: the assistant's, or a clear
-notice when the text is refused, the sender is too fast, the conversation
-waits for a person, or Rasa is down or slow (logged, never a stack trace).
+in parallel. With several gateways the rate limit, the order and the
+recognition of a message sent again hold across them (:mod:`bot.coordination`).
+The citizen always gets a reply: the assistant's, or a clear notice when the
+text is refused, the sender is too fast, the conversation waits for a person,
+the previous message is still not answered, or Rasa is down or slow (logged,
+never a stack trace).
 """
 
 from __future__ import annotations
@@ -12,50 +15,31 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import inputs, texts
+from bot.coordination import Coordination
 from bot.message_log import BOT, SYSTEM, Logged, MessageLog
 from bot.rasa_client import RasaClient, RasaUnavailableError
-from bot.rate_limit import RateLimiter
 from bot.replies import Button, Reply
+from bot.sender_locks import KeyedLocks, SenderBusyError
 from knowledge.inbox import channel_of
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
+__all__ = ["Conversations", "KeyedLocks", "TooFastError"]
+
+# How long a client's message id is recognised when sent again (the log keeps it for good).
+MESSAGE_ID_TTL_S = 3600.0
+
 
 class TooFastError(Exception):
     """The sender is over its rate limit: the message was not processed (may be sent again)."""
-
-
-class KeyedLocks:
-    """An asyncio lock per key, dropped when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @asynccontextmanager
-    async def hold(self, key: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[key]
-            if users == 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
-
-    def __len__(self) -> int:
-        return len(self._locks)
 
 
 def _unlogged(replies: list[Reply], author: str = SYSTEM) -> list[Logged]:
@@ -67,12 +51,13 @@ def _unlogged(replies: list[Reply], author: str = SYSTEM) -> list[Logged]:
 class Conversations:
     """The gateway's conversations with Rasa, for every channel."""
 
-    def __init__(self, rasa: RasaClient, log: MessageLog, max_chars: int, messages_per_minute: int) -> None:
+    def __init__(self, rasa: RasaClient, log: MessageLog, max_chars: int, coordination: Coordination) -> None:
         self._rasa = rasa
         self._log = log
         self._max_chars = max_chars
-        self._limiter = RateLimiter(messages_per_minute)
-        self._locks = KeyedLocks()
+        self._limiter = coordination.limiter
+        self._seen = coordination.seen
+        self._locks = coordination.locks
 
     async def converse(self, sender_id: str, text: str) -> list[Reply]:
         """The replies to one message (the channels' :data:`bot.replies.Converse`)."""
@@ -84,33 +69,51 @@ class Conversations:
     async def handle(self, sender_id: str, text: str, client_message_id: str | None = None) -> list[Logged]:
         """Process one message of ``sender_id``; a repeated ``client_message_id`` is answered once.
 
-        Raises :class:`TooFastError` when the sender is over its rate limit.
+        A message sent again (same ``client_message_id``, on any gateway) does
+        not count against the rate limit; it waits for the first to finish and
+        gets its answer from the log. Raises :class:`TooFastError` when the
+        sender is over its rate limit.
         """
         checked = inputs.check(text, self._max_chars)
         if checked.refusal:
             return _unlogged([Reply(checked.refusal)])
-        if not self._limiter.allow(sender_id):
+        mark = f"msg:{sender_id}:{client_message_id}" if client_message_id else None
+        again = mark is not None and not await self._seen.first(mark, MESSAGE_ID_TTL_S)
+        if not again and not await self._limiter.allow(sender_id):
             logger.info("rate limit reached on %s", channel_of(sender_id))
+            if mark is not None:
+                await self._seen.forget(mark)
             raise TooFastError
-        async with self._locks.hold(sender_id):
-            stored = await self._store(self._log.incoming, sender_id, checked.text, client_message_id)
-            message_id, earlier = stored if stored else (None, [])
-            if earlier and any(r.author != SYSTEM for r in earlier):
-                return earlier  # the same message again: the same answer, not a second one
-            if earlier and message_id is not None:
-                await self._store(self._log.forget_replies, message_id)
-            started = time.perf_counter()
-            replies, author = await self._ask_rasa(sender_id, checked.text)
-            elapsed_ms = (time.perf_counter() - started) * 1000
-            logged = await self._store(
-                self._log.outgoing,
-                sender_id,
-                replies,
-                reply_to=message_id,
-                response_ms=elapsed_ms,
-                author=author,
-            )
-            return logged if logged is not None else _unlogged(replies, author)
+        try:
+            async with self._locks.hold(sender_id):
+                logged = await self._process(sender_id, checked.text, client_message_id)
+        except SenderBusyError:
+            logger.warning("a %s message waited too long for the previous one", channel_of(sender_id))
+            logged = _unlogged([Reply(texts.BUSY)])
+        if mark is not None and all(m.author == SYSTEM for m in logged):
+            await self._seen.forget(mark)  # only a notice: a retry is processed again
+        return logged
+
+    async def _process(self, sender_id: str, text: str, client_message_id: str | None) -> list[Logged]:
+        """Log the message, ask Rasa (unless it was answered before), log the replies."""
+        stored = await self._store(self._log.incoming, sender_id, text, client_message_id)
+        message_id, earlier = stored if stored else (None, [])
+        if earlier and any(r.author != SYSTEM for r in earlier):
+            return earlier  # the same message again: the same answer, not a second one
+        if earlier and message_id is not None:
+            await self._store(self._log.forget_replies, message_id)
+        started = time.perf_counter()
+        replies, author = await self._ask_rasa(sender_id, text)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        logged = await self._store(
+            self._log.outgoing,
+            sender_id,
+            replies,
+            reply_to=message_id,
+            response_ms=elapsed_ms,
+            author=author,
+        )
+        return logged if logged is not None else _unlogged(replies, author)
 
     async def _ask_rasa(self, sender_id: str, text: str) -> tuple[list[Reply], str]:
         try:

@@ -9,7 +9,7 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import text
 
-from bot.state import HTTP, RASA, SESSIONS, SETTINGS
+from bot.state import COORDINATION, HTTP, RASA, SESSIONS, SETTINGS
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +42,23 @@ async def _actions_ok(request: web.Request) -> bool:
         return False
 
 
+async def _redis_ok(request: web.Request) -> bool:
+    redis = request.app[COORDINATION].redis
+    return redis is None or await redis.ping()
+
+
 async def readyz(request: web.Request) -> web.Response:
-    """200 when Rasa (with a model), the action server and the database answer; 503 otherwise."""
-    rasa, actions, database = await asyncio.gather(
-        request.app[RASA].is_ready(), _actions_ok(request), asyncio.to_thread(_database_ok, request)
+    """200 when Rasa (with a model), the action server, the database and Redis (if set) answer."""
+    rasa, actions, database, redis = await asyncio.gather(
+        request.app[RASA].is_ready(),
+        _actions_ok(request),
+        asyncio.to_thread(_database_ok, request),
+        _redis_ok(request),
     )
     checks = {"rasa": rasa, "actions": actions, "database": database}
+    if request.app[COORDINATION].redis is not None:
+        # Rasa's lock store is in the same Redis: without it Rasa cannot answer.
+        checks["redis"] = redis
     ready = all(checks.values())
     return web.json_response(
         {"status": "ready" if ready else "not_ready", "checks": checks}, status=200 if ready else 503

@@ -5,7 +5,8 @@ A subscription remembers the last status event the citizen was told about
 events, sends one message per subscription with the newest status, and only
 then moves the mark forward: a failed delivery is tried again next round,
 never dropped. The message names the dossier by its code only, never the
-applicant.
+applicant. Every gateway runs the notifier; with several gateways sharing
+Redis, one round runs at a time (a lease in Redis), so a notice is sent once.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
+from bot.dedup import Deduplicator
 from bot.delivery import Delivery
 from bot.replies import Button, Reply
 from knowledge.messages import STATUS_LABELS
@@ -27,6 +29,10 @@ from knowledge.models import Dossier, DossierEvent, DossierStatus, Subscription
 logger = logging.getLogger(__name__)
 
 INTERVAL_S = 5.0
+# The lease of a round among gateways: given back at the end of the round,
+# or expired if the gateway running it dies.
+ROUND_KEY = "notifier-round"
+ROUND_LEASE_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -108,12 +114,25 @@ async def notify_once(sessions: sessionmaker[Session], delivery: Delivery) -> in
 
 
 async def run_forever(
-    sessions: sessionmaker[Session], delivery: Delivery, interval_s: float = INTERVAL_S
+    sessions: sessionmaker[Session],
+    delivery: Delivery,
+    interval_s: float = INTERVAL_S,
+    rounds: Deduplicator | None = None,
 ) -> None:
-    """The notifier's loop, until cancelled; a failed round is logged and retried."""
+    """The notifier's loop, until cancelled; a failed round is logged and retried.
+
+    With ``rounds`` (the gateways' shared marks) a round runs only while this
+    gateway holds the round's lease; the others skip it.
+    """
     while True:
         try:
-            await notify_once(sessions, delivery)
+            if rounds is None:
+                await notify_once(sessions, delivery)
+            elif await rounds.first(ROUND_KEY, ROUND_LEASE_S):
+                try:
+                    await notify_once(sessions, delivery)
+                finally:
+                    await rounds.forget(ROUND_KEY)
         except Exception:  # the database may be restarting: try again next round
             logger.exception("dossier notices could not be sent this round")
         await asyncio.sleep(interval_s)

@@ -7,6 +7,7 @@ from aiohttp import web
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversations import Conversations
+from bot.coordination import Coordination
 from bot.delivery import Delivery
 from bot.message_log import MessageLog
 from bot.rasa_client import RasaClient
@@ -21,3 +22,4 @@ LOG = web.AppKey("log", MessageLog)
 CONVERSATIONS = web.AppKey("conversations", Conversations)
 DELIVERY = web.AppKey("delivery", Delivery)
 CATALOG = web.AppKey("catalog", Catalog)
+COORDINATION = web.AppKey("coordination", Coordination)

@@ -8,7 +8,10 @@ Standard library only: it runs under either interpreter.
     python -m nlu.engine serve [--model var/models/tthc.tar.gz] [--port 5005]
 
 ``serve`` without ``--model`` serves :func:`serving_model`: the base model,
-or the one the console's retraining last loaded.
+or the one the console's retraining last loaded. With ``DATABASE_URL`` on
+PostgreSQL or ``REDIS_URL`` set, ``serve`` runs Rasa with the SQL tracker
+store and the Redis lock store (:mod:`nlu.rasa_stores`); otherwise both stay
+in memory.
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from nlu import rasa_stores
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +44,8 @@ VAR = ROOT / "var"
 MODELS = VAR / "models"
 DEFAULT_MODEL_NAME = "tthc"
 TOKEN_FILE = VAR / "rasa-token"
+# Endpoints files with the production stores (no secrets in them).
+ENDPOINTS_DIR = VAR / "rasa-endpoints"
 
 # Rasa's exit code of `rasa train --dry-run` when nothing needs retraining.
 _DRY_RUN_UP_TO_DATE = 0
@@ -286,12 +293,20 @@ def rasa_server(
     env: dict[str, str] | None = None,
     log: Path | None = None,
     timeout: float = 180,
+    stores: bool = False,
 ) -> Iterator[RasaServer]:
-    """Start a Rasa server on loopback for the ``with`` block, then stop it."""
+    """Start a Rasa server on loopback for the ``with`` block, then stop it.
+
+    ``stores=True`` adds the production tracker and lock stores that
+    ``DATABASE_URL`` and ``REDIS_URL`` (in ``env`` or the environment) ask for.
+    """
     port = port or free_port()
     token = token or secrets.token_urlsafe(16)
     url = f"http://127.0.0.1:{port}"
     full_env = {**engine_env(), **(env or {})}
+    if stores:
+        endpoints, chosen = rasa_stores.endpoints_with_stores(full_env, endpoints, ENDPOINTS_DIR)
+        full_env.update(chosen.env)
     sink = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         serve_argv(model, port, token, endpoints=endpoints),
@@ -342,6 +357,12 @@ def load_model(url: str, token: str, model: Path, timeout: float = 300) -> None:
         raise RuntimeError(f"Rasa at {url} serves {served!r} after loading {model.name!r}")
 
 
+def load_model_everywhere(urls: Iterable[str], token: str, model: Path) -> None:
+    """:func:`load_model` on each Rasa server in turn; stops at the first that fails."""
+    for url in urls:
+        load_model(url, token, model)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``train`` or ``serve``."""
     parser = argparse.ArgumentParser(
@@ -366,14 +387,22 @@ def main(argv: list[str] | None = None) -> int:
         print(rasa_token())
         return 0
     model = args.model or serving_model()
-    argv_ = serve_argv(model, args.port, rasa_token())
+    env = engine_env()
+    try:
+        endpoints, stores = rasa_stores.endpoints_with_stores(env, ROOT / "endpoints.yml", ENDPOINTS_DIR)
+    except rasa_stores.StoreConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    env.update(stores.env)
+    argv_ = serve_argv(model, args.port, rasa_token(), endpoints=endpoints)
     print(
         f"==> Rasa API on http://127.0.0.1:{args.port} (token in {TOKEN_FILE.relative_to(ROOT)} "
-        f"or RASA_TOKEN), serving {model.name}",
+        f"or RASA_TOKEN), serving {model.name}; "
+        + ("; ".join(stores.summary) if stores.summary else "tracker and lock stores in memory"),
         flush=True,
     )
     os.chdir(ROOT)
-    os.execve(argv_[0], argv_, engine_env())
+    os.execve(argv_[0], argv_, env)
     return 0  # pragma: no cover - execve does not return
 
 

@@ -13,3 +13,4 @@ if command -v redis-server >/dev/null 2>&1 && ! redis-cli -h 127.0.0.1 ping >/de
     --dir /var/lib/redis --logfile /var/log/redis/ci.log || true
 fi
 pg_isready -h 127.0.0.1 -p 5432 2>/dev/null || echo "warning: PostgreSQL is not reachable on 127.0.0.1:5432"
+redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || echo "warning: Redis is not reachable on 127.0.0.1:6379"

@@ -3,6 +3,8 @@
 Without ``public_url`` the bot polls Telegram (development). With it, Telegram
 posts updates to ``{public_url}/telegram/webhook`` on the gateway, which checks
 the secret token on every call and queues the update for the Application.
+An update Telegram delivers again (it retries when a gateway was slow to
+answer, and the retry may reach another gateway) is taken once.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import Application, Defaults
 
+from bot.dedup import Deduplicator, SeenMarks
 from bot.replies import Button, Converse
 from bot.telegram import texts
 from bot.telegram.delivery import Delivery, RetryPolicy
@@ -39,6 +42,8 @@ SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # First and longest pause between attempts to reach Telegram when it is down at start.
 STARTUP_RETRY_S = 15.0
 STARTUP_RETRY_MAX_S = 300.0
+# How long an update id is remembered: Telegram keeps an undelivered update for 24 hours.
+UPDATE_SEEN_TTL_S = 24 * 3600.0
 
 
 class TelegramConfigError(ValueError):
@@ -74,9 +79,13 @@ class TelegramChannel:
         retry: RetryPolicy | None = None,
         payload_capacity: int = 10_000,
         startup_retry_s: float = STARTUP_RETRY_S,
+        seen: Deduplicator | None = None,
     ) -> None:
         if not settings.telegram_token:
             raise TelegramConfigError("Telegram is off: set TELEGRAM_TOKEN to the bot's token")
+        # The bot's id (the token's public part) keeps two bots sharing a Redis apart.
+        self._bot_key = settings.telegram_token.split(":", 1)[0]
+        self._seen: Deduplicator = seen if seen is not None else SeenMarks()
         self.webhook_url: str | None = None
         self._secret = settings.telegram_webhook_secret or ""
         if settings.public_url:
@@ -177,6 +186,9 @@ class TelegramChannel:
         except (KeyError, TypeError, ValueError) as error:
             logger.warning("telegram webhook: malformed update (%s)", type(error).__name__)
             return web.Response(status=400, text="not an update")
+        if not await self._seen.first(f"tg-update:{self._bot_key}:{update.update_id}", UPDATE_SEEN_TTL_S):
+            logger.info("telegram update delivered again: taken once")
+            return web.Response(text="ok")
         await self.application.update_queue.put(update)
         return web.Response(text="ok")
 

@@ -82,6 +82,19 @@ async def test_a_wrong_or_missing_secret_is_refused(
     assert assistant.texts() == ["lệ phí"]
 
 
+async def test_an_update_delivered_again_is_answered_once(
+    api: TelegramAPIStandIn, assistant: ScriptedAssistant, gateway: Gateway
+) -> None:
+    update = api.message_update(CHAT, "lệ phí kết hôn")
+    for _ in range(2):  # Telegram retries an update it thinks was not received
+        assert (await gateway.post(WEBHOOK_PATH, json=update, headers={HEADER: SECRET})).status == 200
+    await api.wait_for_messages(CHAT)
+    fresh = api.message_update(CHAT, "câu hỏi mới")
+    assert (await gateway.post(WEBHOOK_PATH, json=fresh, headers={HEADER: SECRET})).status == 200
+    await api.wait_for_messages(CHAT, 2)
+    assert assistant.texts() == ["lệ phí kết hôn", "câu hỏi mới"]
+
+
 async def test_a_malformed_body_is_rejected(gateway: Gateway) -> None:
     response = await gateway.post(WEBHOOK_PATH, data=b"{not json", headers={HEADER: SECRET})
     assert response.status == 400
