@@ -3,20 +3,23 @@
 rasa-sdk's own runner binds every interface; the action server only ever
 talks to the Rasa server on this machine, so it listens on ``ACTIONS_HOST``
 (default 127.0.0.1).
+
+Sanic serves from worker processes it starts afresh ("spawn"), where the
+logging set up here does not exist: the app factory (``actions.serving``)
+sets it up again in each worker, or the actions' own log lines are lost.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import threading
 import warnings
 
-from rasa_sdk.endpoint import run
 from rasa_sdk.executor import ActionExecutor
 
 from actions import faq
+from actions.serving import configure_logging, serve
 from knowledge.catalog import get_catalog
 from knowledge.settings import get_settings
 
@@ -35,15 +38,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m actions")
     parser.add_argument("--port", type=int, default=settings.actions_port)
     args = parser.parse_args()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    os.environ["SANIC_HOST"] = settings.actions_host
+    configure_logging(settings.log_level)
     # Build the search index now rather than on the first question.
     threading.Thread(target=get_catalog().refresh_now, name="search-index-warmup", daemon=True).start()
     threading.Thread(target=faq.warm_up, name="faq-index-warmup", daemon=True).start()
     executor = ActionExecutor()
     executor.register_package("actions")
     logger.info("Action server on http://%s:%s", settings.actions_host, args.port)
-    run(executor, port=args.port, cors_origins=None)
+    serve(executor, settings.actions_host, args.port, settings.log_level)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import MutableMapping
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -65,13 +66,27 @@ def api_origins(allowed: tuple[str, ...]) -> Middleware:
     return middleware
 
 
+# aiohttp would name itself and its version; this names nothing an attacker could look up.
+SERVER = "tthc"
+
+
+def _protect(request: web.Request, headers: MutableMapping[str, str]) -> None:
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers["Server"] = SERVER
+    if request.path != "/widget.js" and not request.path.startswith("/api/"):
+        headers.setdefault("Content-Security-Policy", CSP)
+
+
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    response = await handler(request)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    if request.path != "/widget.js" and not request.path.startswith("/api/"):
-        response.headers.setdefault("Content-Security-Policy", CSP)
+    """The headers on every answer, errors and redirects raised as exceptions included."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as exception:
+        _protect(request, exception.headers)
+        raise
+    _protect(request, response.headers)
     return response
 
 

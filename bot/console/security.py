@@ -13,7 +13,7 @@ import asyncio
 import functools
 import hmac
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -21,6 +21,7 @@ from aiohttp.typedefs import Handler
 from bot.console.identity import STAFF, Staff
 from bot.console.permissions import Section, may
 from bot.console.render import render
+from bot.middlewares import SERVER
 from bot.state import SESSIONS, SETTINGS
 from knowledge.staff_login import find_session
 
@@ -73,8 +74,31 @@ def same(given: str | None, expected: str | None) -> bool:
     return bool(given and expected) and hmac.compare_digest(str(given).encode(), str(expected).encode())
 
 
+def _protect(headers: MutableMapping[str, str]) -> None:
+    headers["Content-Security-Policy"] = CSP
+    headers["X-Frame-Options"] = "DENY"
+    headers["Cache-Control"] = "no-store"
+
+
+async def protect_prepared(request: web.Request, response: web.StreamResponse) -> None:
+    """``on_response_prepare``: the headers on answers a page streams itself (CSV exports)."""
+    _protect(response.headers)
+    response.headers["Server"] = SERVER
+
+
 @web.middleware
 async def staff_gate(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The console's checks; its headers on every answer, refusals and redirects included."""
+    try:
+        response = await _checked(request, handler)
+    except web.HTTPException as exception:
+        _protect(exception.headers)
+        raise
+    _protect(response.headers)
+    return response
+
+
+async def _checked(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Load the session; send strangers to the login page; check CSRF on every POST."""
     token = request.cookies.get(COOKIE, "")
     staff = await asyncio.to_thread(_load, request, token) if token else None
@@ -92,11 +116,7 @@ async def staff_gate(request: web.Request, handler: Handler) -> web.StreamRespon
         if not same(form.get("csrf"), staff.csrf_token):  # type: ignore[arg-type]
             logger.warning("console POST refused: missing or wrong CSRF token")
             raise web.HTTPForbidden(text="Yêu cầu không hợp lệ (mã bảo vệ biểu mẫu sai). Hãy tải lại trang.")
-    response = await handler(request)
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return await handler(request)
 
 
 def requires(section: Section) -> Callable[[PageHandler], PageHandler]:
