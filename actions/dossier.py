@@ -3,14 +3,15 @@
 The form asks for the receipt code, then for the last 4 digits of the
 applicant's phone number. The dossier is shown only when both match; a wrong
 pair is refused without saying whether the code exists, and 5 failed proofs
-within an hour lock the lookup for that conversation.
+within an hour lock the lookup of that code and of that sender
+(``knowledge.lookup_guard``: counted in the database, so a new or restarted
+conversation does not lift the lock).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from sqlalchemy.orm import selectinload
 from actions import db, messages
 from actions.feedback import feedback_buttons
 from actions.subscriptions import subscribe_button
+from knowledge import lookup_guard
 from knowledge.masking import mask_name
 from knowledge.messages import STATUS_LABELS
 from knowledge.models import Dossier
@@ -31,9 +33,6 @@ from knowledge.receipt_codes import ascii_digits, normalize_receipt_code
 from knowledge.verification import verify_secret
 
 logger = logging.getLogger(__name__)
-
-MAX_FAILURES = 5
-LOCK_WINDOW_S = 3600.0
 
 
 def _date(value: datetime | None) -> str:
@@ -67,12 +66,6 @@ def describe(dossier: Dossier, now: datetime | None = None) -> str:
     if dossier.status == "ready" and dossier.pickup_place:
         lines.append(f"Nơi nhận kết quả: {dossier.pickup_place}")
     return "\n".join(lines)
-
-
-def recent_failures(tracker: Tracker, now: float) -> list[float]:
-    """Failed proofs of this conversation within the lock window."""
-    stamps = tracker.get_slot("dossier_failures") or []
-    return [float(t) for t in stamps if now - float(t) < LOCK_WINDOW_S]
 
 
 class ValidateDossierForm(FormValidationAction):
@@ -109,24 +102,24 @@ class ActionCheckDossier(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        now = time.time()
-        failures = recent_failures(tracker, now)
+        now = datetime.now(UTC)
         clear = [SlotSet("receipt_code", None), SlotSet("phone_last4", None)]
-        if len(failures) >= MAX_FAILURES:
-            dispatcher.utter_message(text=messages.DOSSIER_LOCKED, buttons=messages.NO_MATCH_BUTTONS)
-            return clear
         code, digits = tracker.get_slot("receipt_code"), tracker.get_slot("phone_last4")
-        if not code or not digits:
-            return clear
         statement = (
             select(Dossier).where(Dossier.receipt_code == code).options(selectinload(Dossier.procedure))
         )
-        with db.sessions()() as session:
+        with db.sessions()() as session, session.begin():
+            if lookup_guard.is_locked(session, code, tracker.sender_id, now):
+                dispatcher.utter_message(text=messages.DOSSIER_LOCKED, buttons=messages.NO_MATCH_BUTTONS)
+                return clear
+            if not code or not digits:
+                return clear
             dossier = session.scalars(statement).first()
             if dossier is None or not verify_secret(str(digits), dossier.verification_hash):
-                logger.info("dossier lookup refused (%d recent failures)", len(failures) + 1)
+                lookup_guard.record_failure(session, str(code), tracker.sender_id, now)
+                logger.info("dossier lookup refused")
                 dispatcher.utter_message(text=messages.DOSSIER_REFUSED)
-                return [*clear, SlotSet("dossier_failures", [*failures, now])]
+                return clear
             text = describe(dossier)
         buttons = [subscribe_button(code), {"title": messages.BUTTON_HANDOFF, "payload": "/human_handoff"}]
         dispatcher.utter_message(text=text, buttons=[*buttons, *feedback_buttons()])

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from knowledge import cli
+from knowledge import cli, lookup_guard
+from knowledge.db import make_engine, make_session_factory
 from knowledge.settings import Settings
 from nlu import engine
 from tests.stack import Stack, running_stack
@@ -56,3 +57,16 @@ def stack_settings(stack: Stack, seeded_database_url: str) -> Settings:
         rasa_timeout_s=60.0,
         messages_per_minute=100,
     )
+
+
+@pytest.fixture(autouse=True)
+def _lift_lookup_locks(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Failed dossier proofs lock a code for an hour in the shared knowledge base; a test that
+    locks one (on purpose or not) must not leave the following tests locked out."""
+    yield
+    if "seeded_database_url" not in request.fixturenames:
+        return
+    database = make_engine(request.getfixturevalue("seeded_database_url"))
+    with make_session_factory(database)() as session, session.begin():
+        lookup_guard.clear(session)
+    database.dispose()

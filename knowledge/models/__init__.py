@@ -13,6 +13,7 @@ from knowledge.models.dossier import (
     DossierEventReceipt,
     DossierStatus,
     EventSource,
+    LookupFailure,
     ReceiptOutcome,
     Subscription,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "InboxKind",
     "InboxStatus",
     "LegalBasis",
+    "LookupFailure",
     "Procedure",
     "Rating",
     "ReceiptOutcome",

@@ -165,3 +165,20 @@ class DossierEventReceipt(Base):
 
     def __repr__(self) -> str:
         return f"DossierEventReceipt({self.event_id!r}, {self.outcome!r})"
+
+
+class LookupFailure(Base):
+    """A failed proof of ownership in a dossier lookup, kept for an hour.
+
+    Counted per receipt code and per sender, in the database rather than in
+    the conversation, so that restarting the conversation or opening a new
+    one does not give an attacker more guesses. The sender is kept only as a
+    hash, the digits tried not at all.
+    """
+
+    __tablename__ = "lookup_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_code: Mapped[str] = mapped_column(String(64), index=True)
+    sender_key: Mapped[str] = mapped_column(String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

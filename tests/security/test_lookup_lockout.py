@@ -1,7 +1,8 @@
 """Brute-forcing a dossier's 4-digit proof, as an attacker would, against the real stack.
 
-What the code promises (actions/dossier.py): 5 failed proofs within an hour lock the lookup
-for that conversation; while locked, even the right digits show nothing.
+What the code promises (actions/dossier.py, knowledge/lookup_guard.py): 5 failed proofs within
+an hour lock the lookup of that receipt code and of that sender, in the database; while locked,
+even the right digits show nothing, whatever the conversation.
 """
 
 from __future__ import annotations
@@ -47,14 +48,20 @@ def test_guesses_spread_over_other_dossier_codes_count_too(stack: Stack) -> None
     assert "tạm khóa" in attempt(stack, sender, RIGHT)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (reported): the failure count lives in a slot, and '/restart' typed by the user resets "
-    "every slot, so the lock of a conversation is lifted by the conversation itself",
-)
 def test_restarting_the_conversation_does_not_lift_the_lock(stack: Stack) -> None:
     sender = "brute-restart"
     lock(stack, sender)
     say(stack, sender, "/restart")
     text = attempt(stack, sender, RIGHT)
     assert "Tình trạng:" not in text
+
+
+def test_a_new_conversation_does_not_lift_the_lock_of_the_code(stack: Stack) -> None:
+    lock(stack, "brute-first-session")
+    text = attempt(stack, "brute-second-session", RIGHT)
+    assert "tạm khóa" in text and "Tình trạng:" not in text
+    # Another dossier stays open to its owner.
+    other = plan()[3]
+    say(stack, "owner-of-another", "tra cứu hồ sơ")
+    say(stack, "owner-of-another", other.receipt_code)
+    assert "Tình trạng:" in text_of(say(stack, "owner-of-another", phone_of(other.number)[-4:]))
