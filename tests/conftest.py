@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,6 +19,8 @@ from nlu import engine
 from tests.stack import Stack, running_stack
 
 LOGS = engine.VAR / "test-logs"
+# Beside the seeded knowledge base: the same, never opened by a server (see seeded_database_url).
+PRISTINE = "pristine.db"
 # The browser fixture (Debian chromium through Playwright) for tests/widget and tests/console.
 pytest_plugins = ["tests.browser"]
 
@@ -35,6 +39,12 @@ def seeded_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     for command in (["import"], ["seed-demo"]):
         status = cli.main(["--database", url, *command], out=io.StringIO(), report_dir=folder)
         assert status == 0, command
+    # Tests that need a private copy copy this one, as seeded, not the shared base others change.
+    with (
+        contextlib.closing(sqlite3.connect(folder / "tthc.db")) as seeded,
+        contextlib.closing(sqlite3.connect(folder / PRISTINE)) as pristine,
+    ):
+        seeded.backup(pristine)
     return url
 
 

@@ -21,6 +21,7 @@ from knowledge.db import make_engine, make_session_factory
 from knowledge.demo import DemoDossier, phone_of
 from knowledge.masking import mask_name
 from knowledge.models import Dossier, DossierEvent, DossierEventReceipt, Subscription
+from tests.conftest import PRISTINE
 from tests.console.conftest import add_accounts
 from tests.telegram_api import Call, TelegramAPIStandIn, visible_text
 
@@ -36,7 +37,7 @@ LONG_DIGITS = re.compile(r"(?<![\d-])\d(?:[ .]?\d){8,}(?![\d-])")
 
 def private_database(seeded_database_url: str, folder: Path) -> str:
     """A copy of the seeded knowledge base in ``folder``, with one staff account per role."""
-    source = Path(str(make_url(seeded_database_url).database))
+    source = Path(str(make_url(seeded_database_url).database)).with_name(PRISTINE)
     target = folder / "console-notify.db"
     shutil.copyfile(source, target)
     url = f"sqlite:///{target}"

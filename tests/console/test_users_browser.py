@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from bot.app import create_app
 from knowledge.settings import Settings
 from nlu.engine import free_port
+from tests.conftest import PRISTINE
 from tests.console.conftest import add_accounts
 from tests.console.test_console_browser import Console, shot, sign_in
 from tests.widget.conftest import LOOP, start
@@ -33,7 +34,7 @@ async def accounts_site(
 ) -> AsyncIterator[Console]:
     """The gateway on a private copy of the knowledge base, with one account per role (no Rasa needed)."""
     target = tmp_path_factory.mktemp("accounts") / "console.db"
-    shutil.copyfile(Path(str(make_url(seeded_database_url).database)), target)
+    shutil.copyfile(Path(str(make_url(seeded_database_url).database)).with_name(PRISTINE), target)
     url = f"sqlite:///{target}"
     add_accounts(url)
     settings = dataclasses.replace(
