@@ -79,6 +79,7 @@ bench: envs train ## run the benchmarks in bench/ and update docs/benchmarks.md
 	@$(APP)/python -m bench.refresh
 	@$(APP)/python -m bench.actions
 	@$(APP)/python -m bench.nlu
+	@$(APP)/python -m bench.load
 
 lock: ## re-resolve both lock files from requirements/*.in (needs the network)
 	@scripts/lock.sh
