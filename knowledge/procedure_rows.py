@@ -26,6 +26,7 @@ from datetime import date, datetime
 from typing import Any
 
 from knowledge.directory_edit import InvalidEntryError, one_line
+from knowledge.export import CHANNEL_COLUMNS, DOCUMENT_COLUMNS, LEGAL_COLUMNS
 from knowledge.messages import CHANNEL_LABELS
 from knowledge.models import (
     ChannelKind,
@@ -37,33 +38,7 @@ from knowledge.models import (
     TimeUnit,
 )
 
-CHANNEL_COLUMNS = (
-    "channel",
-    "channel_text",
-    "time_value",
-    "time_max",
-    "time_unit",
-    "time_text",
-    "fee_text",
-    "fee_free",
-    "fee_amount",
-    "fee_currency",
-    "fee_amount_vnd",
-    "fee_note",
-    "fee_flags",
-    "description",
-)
-DOCUMENT_COLUMNS = (
-    "group",
-    "case_title",
-    "name",
-    "originals",
-    "copies",
-    "quantity_text",
-    "template",
-    "note",
-)
-LEGAL_COLUMNS = ("code", "title", "issued_on", "issuer")
+# The columns of each kind of row: the same as the export writes (knowledge/export.py).
 
 CHANNEL_KINDS = tuple(kind.value for kind in ChannelKind)
 TIME_UNITS = tuple(unit.value for unit in TimeUnit)
