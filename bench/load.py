@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import tempfile
 import time
@@ -47,7 +48,7 @@ from bench.processes import (
     rss_snapshot,
     seed,
 )
-from bench.report import percentile, save
+from bench.report import RESULTS, percentile, save
 from nlu import engine
 
 LEVELS = (1, 20, 50)
@@ -258,6 +259,12 @@ def main(argv: list[str] | None = None) -> None:
         "messages_per_minute_limit": MESSAGES_PER_MINUTE,
         "scripts": [list(script) for script in loadgen.SCRIPTS],
     }
+    if not args.levels:  # a soak alone keeps the levels measured before
+        earlier = RESULTS / "load.json"
+        if earlier.is_file():
+            previous = json.loads(earlier.read_text(encoding="utf-8"))
+            results["levels"] = previous.get("levels", [])
+            results["levels_measured_at"] = previous.get("levels_measured_at") or previous.get("measured_at")
     with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
         started = time.perf_counter()
         database_url = seed(Path(folder))

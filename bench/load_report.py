@@ -38,6 +38,8 @@ def _levels(results: dict[str, Any]) -> str:
     )
     table = "\n".join(rows)
     summary = _levels_summary(levels)
+    if results.get("levels_measured_at"):
+        summary += f"\n\nThese levels were measured at {results['levels_measured_at']}, before the soak below."
     return f"""| conversations | through | messages | answered/s | p50 (ms) | p95 (ms) | p99 (ms) | failed | 1-min load after |
 |---:|---|---:|---:|---:|---:|---:|---:|---:|
 {table}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator
 
@@ -19,6 +20,7 @@ import aiohttp
 from aiohttp import web
 
 from bot import api, dossier_events, health, notifier, static_files
+from bot.actions_probe import actions_up
 from bot.console import create_console
 from bot.conversations import Conversations
 from bot.coordination import coordination_for
@@ -47,7 +49,7 @@ logger = logging.getLogger(__name__)
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
-    engine = make_engine(app[SETTINGS].database_url, pool_pre_ping=True)
+    engine = make_engine(app[SETTINGS].database_url)
     app[SESSIONS] = make_session_factory(engine)
     app[LOG] = MessageLog(app[SESSIONS])
     app[DELIVERY] = Delivery(app[LOG])
@@ -62,7 +64,13 @@ async def _rasa(app: web.Application) -> AsyncIterator[None]:
     async with aiohttp.ClientSession() as http:
         app[HTTP] = http
         app[RASA] = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.rasa_timeout_s)
-        app[CONVERSATIONS] = Conversations(app[RASA], app[LOG], settings.max_message_chars, app[COORDINATION])
+        app[CONVERSATIONS] = Conversations(
+            app[RASA],
+            app[LOG],
+            settings.max_message_chars,
+            app[COORDINATION],
+            actions_up=functools.partial(actions_up, http, settings),
+        )
         yield
 
 

@@ -6,8 +6,9 @@ in parallel. With several gateways the rate limit, the order and the
 recognition of a message sent again hold across them (:mod:`bot.coordination`).
 The citizen always gets a reply: the assistant's, or a clear notice when the
 text is refused, the sender is too fast, the conversation waits for a person,
-the previous message is still not answered, or Rasa is down or slow (logged,
-never a stack trace).
+the previous message is still not answered, Rasa or the action server is down
+or slow, or the conversation log cannot store the message (logged, never a
+stack trace).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -51,8 +52,16 @@ def _unlogged(replies: list[Reply], author: str = SYSTEM) -> list[Logged]:
 class Conversations:
     """The gateway's conversations with Rasa, for every channel."""
 
-    def __init__(self, rasa: RasaClient, log: MessageLog, max_chars: int, coordination: Coordination) -> None:
+    def __init__(
+        self,
+        rasa: RasaClient,
+        log: MessageLog,
+        max_chars: int,
+        coordination: Coordination,
+        actions_up: Callable[[], Awaitable[bool]] | None = None,
+    ) -> None:
         self._rasa = rasa
+        self._actions_up = actions_up
         self._log = log
         self._max_chars = max_chars
         self._limiter = coordination.limiter
@@ -97,10 +106,14 @@ class Conversations:
     async def _process(self, sender_id: str, text: str, client_message_id: str | None) -> list[Logged]:
         """Log the message, ask Rasa (unless it was answered before), log the replies."""
         stored = await self._store(self._log.incoming, sender_id, text, client_message_id)
-        message_id, earlier = stored if stored else (None, [])
+        if stored is None:
+            # Not kept, so not processed either: the citizen is told to send it again (a client
+            # may resend the same message id), rather than answered with nothing on record.
+            return _unlogged([Reply(texts.BUSY)])
+        message_id, earlier = stored
         if earlier and any(r.author != SYSTEM for r in earlier):
             return earlier  # the same message again: the same answer, not a second one
-        if earlier and message_id is not None:
+        if earlier:
             await self._store(self._log.forget_replies, message_id)
         started = time.perf_counter()
         replies, author = await self._ask_rasa(sender_id, text)
@@ -122,6 +135,10 @@ class Conversations:
                 return replies, BOT
             if await self._rasa.is_paused(sender_id):
                 return [Reply(texts.WITH_STAFF, (Button(texts.BUTTON_RESUME, "/restart"),))], SYSTEM
+            if self._actions_up is not None and not await self._actions_up():
+                # Rasa answers nothing when the action it chose cannot run: not "no answer", busy.
+                logger.warning("actions down: a %s message got the busy notice", channel_of(sender_id))
+                return [Reply(texts.BUSY)], SYSTEM
             return [Reply(texts.NO_ANSWER)], SYSTEM
         except RasaUnavailableError as error:
             logger.warning("Rasa unavailable for a %s message: %s", channel_of(sender_id), error)

@@ -5,15 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import aiohttp
 from aiohttp import web
 from sqlalchemy import text
 
+from bot.actions_probe import actions_up
 from bot.state import COORDINATION, HTTP, RASA, SESSIONS, SETTINGS
 
 logger = logging.getLogger(__name__)
-
-CHECK_TIMEOUT_S = 3.0
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -30,18 +28,6 @@ def _database_ok(request: web.Request) -> bool:
         return False
 
 
-async def _actions_ok(request: web.Request) -> bool:
-    settings = request.app[SETTINGS]
-    url = f"http://{settings.actions_host}:{settings.actions_port}/health"
-    try:
-        async with request.app[HTTP].get(
-            url, timeout=aiohttp.ClientTimeout(total=CHECK_TIMEOUT_S)
-        ) as response:
-            return response.status == 200
-    except (aiohttp.ClientError, asyncio.TimeoutError):
-        return False
-
-
 async def _redis_ok(request: web.Request) -> bool:
     redis = request.app[COORDINATION].redis
     return redis is None or await redis.ping()
@@ -51,7 +37,7 @@ async def readyz(request: web.Request) -> web.Response:
     """200 when Rasa (with a model), the action server, the database and Redis (if set) answer."""
     rasa, actions, database, redis = await asyncio.gather(
         request.app[RASA].is_ready(),
-        _actions_ok(request),
+        actions_up(request.app[HTTP], request.app[SETTINGS]),
         asyncio.to_thread(_database_ok, request),
         _redis_ok(request),
     )

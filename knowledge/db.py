@@ -1,7 +1,9 @@
 """Database engine and sessions, from ``settings.database_url``.
 
 SQLite (the default, ``var/tthc.db``) gets its folder created, foreign keys
-switched on and write-ahead logging; PostgreSQL (production) is used as is.
+switched on and write-ahead logging. PostgreSQL (production) connections are
+checked before use (``pool_pre_ping``): after a restart of the server, the
+pool reconnects instead of failing each stale connection once.
 Sessions are short: one per command, request or action.
 """
 
@@ -40,8 +42,9 @@ def _prepare_sqlite(engine: Engine) -> None:
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     """An engine for ``url`` (default: ``settings.database_url``)."""
     url = url or get_settings().database_url
-    engine = create_engine(url, **kwargs)
-    if make_url(url).get_backend_name() == "sqlite":
+    sqlite = make_url(url).get_backend_name() == "sqlite"
+    engine = create_engine(url, **{**({} if sqlite else {"pool_pre_ping": True}), **kwargs})
+    if sqlite:
         _prepare_sqlite(engine)
     logger.debug("Engine for %s", engine.url.render_as_string(hide_password=True))
     return engine

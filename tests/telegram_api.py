@@ -152,6 +152,7 @@ class TelegramAPIStandIn:
         self._messages: dict[tuple[int, int], JSON] = {}
         self._open_callbacks: set[str] = set()
         self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
+        self._outages: dict[str, int] = {}  # method -> the status every call gets until mended
         self._changed = asyncio.Condition()
         self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -215,6 +216,13 @@ class TelegramAPIStandIn:
             }.get(status, "Internal Server Error")
         for _ in range(times):
             self._failures[method.lower()].append(_Failure(status, description, retry_after))
+
+    def break_method(self, method: str, status: int = 502) -> None:
+        """Answer every call of ``method`` with ``status`` until :meth:`mend_method`."""
+        self._outages[method.lower()] = status
+
+    def mend_method(self, method: str) -> None:
+        self._outages.pop(method.lower(), None)
 
     def chat(self, chat_id: int, chat_type: str = "private") -> JSON:
         """The chat object for ``chat_id`` (remembered for the bot's answers)."""
@@ -350,6 +358,11 @@ class TelegramAPIStandIn:
         method = request.match_info["method"]
         params = await _read_params(request)
         key = method.lower()
+        if key in self._outages:
+            await self._record(method, params, self._outages[key])
+            return _error(
+                self._outages[key], "Bad Gateway" if self._outages[key] == 502 else "Internal Server Error"
+            )
         failures = self._failures.get(key)
         if failures:
             failure = failures.popleft()

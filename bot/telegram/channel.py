@@ -39,6 +39,9 @@ WEBHOOK_PATH = "/telegram/webhook"
 WEBHOOK_CHECK_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # What Telegram accepts as a webhook secret token.
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Notices are tried briefly: the notifier tries an undelivered one again next round
+# (a round must stay well within its lease, or another gateway could send it too).
+NOTICE_RETRY = RetryPolicy(attempts=3, base_delay=1.0, max_delay=2.0)
 # First and longest pause between attempts to reach Telegram when it is down at start.
 STARTUP_RETRY_S = 15.0
 STARTUP_RETRY_MAX_S = 300.0
@@ -77,6 +80,7 @@ class TelegramChannel:
         converse: Converse,
         *,
         retry: RetryPolicy | None = None,
+        notice_retry: RetryPolicy = NOTICE_RETRY,
         payload_capacity: int = 10_000,
         startup_retry_s: float = STARTUP_RETRY_S,
         seen: Deduplicator | None = None,
@@ -113,6 +117,7 @@ class TelegramChannel:
         self.application = builder.build()
         self.payloads = PayloadStore(payload_capacity)
         self.delivery = Delivery(self.application.bot, self.payloads, retry)
+        self.notice_policy = notice_retry
         ChatHandlers(converse, self.delivery, self.payloads).register(self.application)
         self._ready = False
         self._retry_task: asyncio.Task[None] | None = None
@@ -209,7 +214,9 @@ class TelegramChannel:
             return False
         try:
             keyboard = build_keyboard(buttons, self.payloads)
-            return await self.delivery.send_text(target, text, reply_markup=keyboard)
+            return await self.delivery.send_text(
+                target, text, reply_markup=keyboard, policy=self.notice_policy
+            )
         except Exception:
             logger.exception("telegram notification to %s failed", chat_ref(target))
             return False

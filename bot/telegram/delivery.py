@@ -34,12 +34,15 @@ Sleep = Callable[[float], Awaitable[None]]
 class RetryPolicy:
     """How hard to try: ``attempts`` in all, backoff from ``base_delay`` doubling up to ``max_delay``.
 
-    A flood-control wait longer than ``max_retry_after`` seconds is not waited for.
+    The default keeps trying for about two minutes (1, 2, 4, 8, then every 15 s), so
+    that a reply outlives a short outage of the Bot API (5xx, no connection) instead
+    of being lost. A flood-control wait longer than ``max_retry_after`` seconds is
+    not waited for.
     """
 
-    attempts: int = 5
+    attempts: int = 12
     base_delay: float = 1.0
-    max_delay: float = 30.0
+    max_delay: float = 15.0
     max_retry_after: float = 120.0
 
     def backoff(self, attempt: int) -> float:
@@ -79,6 +82,7 @@ class Delivery:
         *,
         reply_markup: InlineKeyboardMarkup | None = None,
         reply_to: int | None = None,
+        policy: RetryPolicy | None = None,
     ) -> bool:
         """Send plain ``text`` (escaped here, split when too long); buttons go on the last part."""
         parts = split_text(text)
@@ -94,6 +98,7 @@ class Delivery:
                 escape(part),
                 reply_markup=reply_markup if last else None,
                 reply_to=reply_to if index == 0 else None,
+                policy=policy,
             )
             if sent is None:
                 delivered = False
@@ -113,9 +118,10 @@ class Delivery:
         *,
         reply_markup: InlineKeyboardMarkup | None = None,
         reply_to: int | None = None,
+        policy: RetryPolicy | None = None,
     ) -> Message | None:
         """Send one HTML message of legal length; the sent message, or None after giving up."""
-        policy = self.policy
+        policy = policy or self.policy
         reply_parameters = (
             ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to is not None else None
         )

@@ -24,6 +24,7 @@ from telegram.ext import (
 )
 
 from bot.replies import Converse, Reply
+from bot.sender_locks import KeyedLocks
 from bot.telegram import texts
 from bot.telegram.delivery import Delivery
 from bot.telegram.payloads import PayloadStore
@@ -84,6 +85,9 @@ class ChatHandlers:
         self._converse = converse
         self._delivery = delivery
         self._payloads = payloads
+        # A chat's messages are answered, and their replies sent, in arrival order, also while
+        # Telegram is down and sending is retried (per process: Telegram's updates reach one).
+        self._chats = KeyedLocks()
 
     def register(self, application: Application) -> None:
         """Add every handler, and the error handler, to ``application``."""
@@ -187,11 +191,12 @@ class ChatHandlers:
         self, context: ContextTypes.DEFAULT_TYPE, chat: Chat, text: str, reply_to: int | None = None
     ) -> list[Reply]:
         """Send ``text`` to the assistant while showing "typing…", then send its replies."""
-        async with typing_indicator(context.bot, chat.id):
-            replies = await self._converse(sender_id(chat.id), text)
-        logger.debug("chat %s: %d replies", chat_ref(chat.id), len(replies))
-        for index, reply in enumerate(replies):
-            await self._delivery.send_reply(chat.id, reply, reply_to=reply_to if index == 0 else None)
+        async with self._chats.hold(str(chat.id)):
+            async with typing_indicator(context.bot, chat.id):
+                replies = await self._converse(sender_id(chat.id), text)
+            logger.debug("chat %s: %d replies", chat_ref(chat.id), len(replies))
+            for index, reply in enumerate(replies):
+                await self._delivery.send_reply(chat.id, reply, reply_to=reply_to if index == 0 else None)
         return replies
 
     @staticmethod

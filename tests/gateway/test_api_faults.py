@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from pathlib import Path
 
+from aiohttp import web
 from aiohttp.test_utils import TestClient
-from pytest_aiohttp import AiohttpClient
+from pytest_aiohttp import AiohttpClient, AiohttpServer
 
 from bot import texts
 from bot.app import create_app
@@ -131,3 +134,56 @@ async def test_pages_carry_security_headers_and_the_openapi_file_is_served(
     assert widget.status == 200 and widget.headers["Content-Type"].startswith("text/javascript")
     spec = await client.get("/api/docs")
     assert spec.status == 200 and "/api/v1/messages" in await spec.text()
+
+
+async def _silent_rasa(aiohttp_server: AiohttpServer) -> str:
+    """A Rasa that answers nothing, as it does when the action it chose cannot run."""
+    app = web.Application()
+
+    async def webhook(request: web.Request) -> web.Response:
+        return web.json_response([])
+
+    async def tracker(request: web.Request) -> web.Response:
+        return web.json_response({"paused": False})
+
+    app.router.add_post("/webhooks/rest/webhook", webhook)
+    app.router.add_get("/conversations/{sender}/tracker", tracker)
+    return str((await aiohttp_server(app)).make_url("")).rstrip("/")
+
+
+async def test_no_answer_while_the_action_server_is_down_is_the_busy_notice(
+    dead_rasa_settings: Settings, aiohttp_client: AiohttpClient, aiohttp_server: AiohttpServer
+) -> None:
+    settings = dataclasses.replace(dead_rasa_settings, rasa_url=await _silent_rasa(aiohttp_server))
+    client = await client_for(settings, aiohttp_client)
+    status, body = await post(client, {"sender": SENDER, "text": "lệ phí khai sinh", "message_id": "m-1"})
+    assert (status, [r["text"] for r in body["replies"]]) == (200, [texts.BUSY])
+
+    # With the action server up, an empty answer is what it is: the assistant has none.
+    health = web.Application()
+    health.router.add_get("/health", lambda _: web.json_response({"status": "ok"}))
+    actions = await aiohttp_server(health)
+    settings = dataclasses.replace(settings, actions_port=actions.port)
+    client = await client_for(settings, aiohttp_client)
+    status, body = await post(client, {"sender": SENDER, "text": "lệ phí khai sinh", "message_id": "m-2"})
+    assert (status, [r["text"] for r in body["replies"]]) == (200, [texts.NO_ANSWER])
+
+
+async def test_a_message_the_log_cannot_keep_is_not_processed_and_gets_the_busy_notice(
+    dead_rasa_settings: Settings, aiohttp_client: AiohttpClient, aiohttp_server: AiohttpServer, tmp_path: Path
+) -> None:
+    asked: list[str] = []
+    rasa = web.Application()
+
+    async def webhook(request: web.Request) -> web.Response:
+        asked.append((await request.json())["message"])
+        return web.json_response([{"text": "Trả lời"}])
+
+    rasa.router.add_post("/webhooks/rest/webhook", webhook)
+    rasa_url = str((await aiohttp_server(rasa)).make_url("")).rstrip("/")
+    unmigrated = f"sqlite:///{tmp_path / 'no-tables.db'}"  # every query fails: no table
+    settings = dataclasses.replace(dead_rasa_settings, rasa_url=rasa_url, database_url=unmigrated)
+    client = await client_for(settings, aiohttp_client)
+    status, body = await post(client, {"sender": SENDER, "text": "lệ phí khai sinh", "message_id": "m-1"})
+    assert (status, [r["text"] for r in body["replies"]]) == (200, [texts.BUSY])
+    assert asked == []

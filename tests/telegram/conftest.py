@@ -25,7 +25,7 @@ def assistant() -> ScriptedAssistant:
 @pytest.fixture
 async def polling(api: TelegramAPIStandIn, assistant: ScriptedAssistant) -> AsyncIterator[TelegramChannel]:
     """A started bot polling the stand-in."""
-    channel = TelegramChannel(settings_for(api), assistant, retry=FAST_RETRY)
+    channel = TelegramChannel(settings_for(api), assistant, retry=FAST_RETRY, notice_retry=FAST_RETRY)
     await channel.start()
     assert channel.ready
     yield channel

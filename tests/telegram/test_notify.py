@@ -73,7 +73,7 @@ async def test_repeated_server_errors_give_up_with_false(
 async def test_server_errors_then_success_are_retried_with_backoff(
     api: TelegramAPIStandIn, polling: TelegramChannel
 ) -> None:
-    polling.delivery.policy = RetryPolicy(attempts=4, base_delay=0.2)
+    polling.notice_policy = RetryPolicy(attempts=4, base_delay=0.2)
     api.fail("sendMessage", 500, times=2)
     assert await polling.notify(CHAT, NEWS)
     calls = api.calls_to("sendMessage")
@@ -104,6 +104,6 @@ async def test_a_long_flood_wait_is_not_waited_for(api: TelegramAPIStandIn, poll
 async def test_notify_before_start_returns_false(
     api: TelegramAPIStandIn, assistant: ScriptedAssistant
 ) -> None:
-    channel = TelegramChannel(settings_for(api), assistant, retry=FAST_RETRY)
+    channel = TelegramChannel(settings_for(api), assistant, retry=FAST_RETRY, notice_retry=FAST_RETRY)
     assert await channel.notify(CHAT, NEWS) is False
     assert not api.calls_to("sendMessage")
