@@ -177,6 +177,7 @@ async def soak(stack: BenchStack, minutes: float, conversations: int, think_s: f
     traffic["errors"] = recorder.errors
     return {
         "minutes": minutes,
+        "load_1min_end": round(os.getloadavg()[0], 1),
         "conversations": conversations,
         "think_s": think_s,
         "rss_every_s": RSS_EVERY_S,

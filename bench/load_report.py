@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from bench import loadgen
@@ -39,7 +40,9 @@ def _levels(results: dict[str, Any]) -> str:
     table = "\n".join(rows)
     summary = _levels_summary(levels)
     if results.get("levels_measured_at"):
-        summary += f"\n\nThese levels were measured at {results['levels_measured_at']}, before the soak below."
+        summary += (
+            f"\n\nThese levels were measured at {results['levels_measured_at']}, before the soak below."
+        )
     return f"""| conversations | through | messages | answered/s | p50 (ms) | p95 (ms) | p99 (ms) | failed | 1-min load after |
 |---:|---|---:|---:|---:|---:|---:|---:|---:|
 {table}
@@ -107,6 +110,14 @@ def _soak(results: dict[str, Any]) -> str:
         for role, m in soak["memory"].items()
     )
     verdict = "flat" if all(m["flat"] for m in soak["memory"].values()) else "**not flat**"
+    busy = ""
+    cores = os.cpu_count() or 1
+    if soak.get("load_1min_end", 0) > cores:
+        busy = (
+            f" The machine was busy with other work during this soak (1-minute load {soak['load_1min_end']:g} "
+            f"on {cores} cores at its end), so its latencies are not comparable with the levels above; "
+            "what it measures is memory."
+        )
     short = ""
     if soak["minutes"] < FULL_SOAK_MINUTES:
         short = (
@@ -117,7 +128,7 @@ def _soak(results: dict[str, Any]) -> str:
     return f"""{soak["conversations"]} simulated citizens through the gateway for {soak["minutes"]:g} minutes
 (asked: {asked:g}), each pausing {soak["think_s"]:g} s after every answer: {traffic["answered"]:,} messages answered,
 {traffic["messages_per_s"]:.2f} per second, p50 {_ms(traffic.get("p50_ms"))} ms, p95 {_ms(traffic.get("p95_ms"))} ms,
-p99 {_ms(traffic.get("p99_ms"))} ms, {traffic["failed"]} failed. Resident memory (`VmRSS` from `/proc`, summed over
+p99 {_ms(traffic.get("p99_ms"))} ms, {traffic["failed"]} failed.{busy} Resident memory (`VmRSS` from `/proc`, summed over
 each process and its children: the action server's Sanic runs worker processes beside its primary) every
 {soak["rss_every_s"]:g} s. Slopes are least-squares fits; memory counts as flat when the second half's slope is under
 {share:g} % of the start per 10 minutes.
