@@ -60,15 +60,7 @@ typecheck: envs ## mypy over the app environment's packages
 	@$(APP)/mypy
 
 test: envs browser lint typecheck train ## lint, types, unit and integration tests, the NLU and search gates
-	@$(ENGINE)/python -m pytest tests/engine
-	@if $(APP)/python -c "import sys, psycopg; psycopg.connect('$(subst postgresql+psycopg,postgresql,$(TEST_POSTGRES_URL))', connect_timeout=3).close()" 2>/dev/null; then \
-	  echo "==> knowledge-base tests on PostgreSQL"; \
-	  TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)" $(APP)/python -m pytest tests/knowledge tests/metrics; \
-	elif [ "$$CI" = true ]; then echo "error: PostgreSQL is not reachable at $(TEST_POSTGRES_URL)"; exit 1; \
-	else echo "warning: PostgreSQL not reachable at $(TEST_POSTGRES_URL): knowledge tests run on SQLite only"; fi
-	@echo "==> production configuration on PostgreSQL and Redis ($(TEST_REDIS_URL)); skipped if unreachable, except on CI"
-	@TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" $(APP)/python -m pytest tests/production
-	@$(APP)/python -m pytest --ignore=tests/production
+	@TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" scripts/run_tests.sh
 
 evaluate: envs db train ## NLU report: make evaluate DATA=file.jsonl [JSON=report.json] [CONFIG=config.yml]
 	@test -n "$(DATA)" || { echo "usage: make evaluate DATA=path.jsonl [JSON=report.json] [CONFIG=nlu/config_baseline.yml]"; exit 2; }

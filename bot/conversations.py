@@ -14,6 +14,7 @@ stack trace).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -37,6 +38,10 @@ __all__ = ["Conversations", "KeyedLocks", "TooFastError"]
 
 # How long a client's message id is recognised when sent again (the log keeps it for good).
 MESSAGE_ID_TTL_S = 3600.0
+# Replies the log could not store (the database down just after the question was stored) are
+# stored later: tried again this often, for this long.
+LOG_RETRY_EVERY_S = 2.0
+LOG_RETRY_S = 600.0
 
 
 class TooFastError(Exception):
@@ -62,6 +67,7 @@ class Conversations:
     ) -> None:
         self._rasa = rasa
         self._actions_up = actions_up
+        self._later: set[asyncio.Task[None]] = set()
         self._log = log
         self._max_chars = max_chars
         self._limiter = coordination.limiter
@@ -118,15 +124,33 @@ class Conversations:
         started = time.perf_counter()
         replies, author = await self._ask_rasa(sender_id, text)
         elapsed_ms = (time.perf_counter() - started) * 1000
-        logged = await self._store(
-            self._log.outgoing,
-            sender_id,
-            replies,
-            reply_to=message_id,
-            response_ms=elapsed_ms,
-            author=author,
+        write = functools.partial(
+            self._log.outgoing, sender_id, replies, reply_to=message_id, response_ms=elapsed_ms, author=author
         )
-        return logged if logged is not None else _unlogged(replies, author)
+        logged = await self._store(write)
+        if logged is None:  # answered all the same; the log gets the replies when it can
+            self._store_later(write)
+            return _unlogged(replies, author)
+        return logged
+
+    def _store_later(self, write: Callable[[], object]) -> None:
+        task = asyncio.create_task(self._retry(write))
+        self._later.add(task)
+        task.add_done_callback(self._later.discard)
+
+    @staticmethod
+    async def _retry(write: Callable[[], object]) -> None:
+        """Try ``write`` again every few seconds until the database takes it, or give up."""
+        deadline = time.monotonic() + LOG_RETRY_S
+        while time.monotonic() < deadline:
+            await asyncio.sleep(LOG_RETRY_EVERY_S)
+            try:
+                await asyncio.to_thread(write)
+            except SQLAlchemyError:
+                continue
+            logger.info("replies stored in the conversation log after it came back")
+            return
+        logger.error("replies not stored in the conversation log: it was unavailable for %.0f s", LOG_RETRY_S)
 
     async def _ask_rasa(self, sender_id: str, text: str) -> tuple[list[Reply], str]:
         try:

@@ -43,7 +43,9 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     """An engine for ``url`` (default: ``settings.database_url``)."""
     url = url or get_settings().database_url
     sqlite = make_url(url).get_backend_name() == "sqlite"
-    engine = create_engine(url, **{**({} if sqlite else {"pool_pre_ping": True}), **kwargs})
+    # Errors name the statement but never its parameters (citizens' texts, names, phone numbers).
+    options: dict[str, Any] = {"hide_parameters": True} | ({} if sqlite else {"pool_pre_ping": True})
+    engine = create_engine(url, **(options | kwargs))
     if sqlite:
         _prepare_sqlite(engine)
     logger.debug("Engine for %s", engine.url.render_as_string(hide_password=True))

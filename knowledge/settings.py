@@ -79,6 +79,9 @@ class Settings:
     training_dir: str = str(VAR_DIR / "training")
     retrain_test_data: str = str(PROJECT_ROOT / "tests" / "data" / "nlu_test.jsonl")
     retrain_margin: float = 0.01
+    # A retraining goes on from the base model for this fraction of the configured epochs
+    # (rasa train --finetune); 1 trains from scratch.
+    retrain_epoch_fraction: float = 0.25
     models_kept: int = 5
     # Every Rasa server a retrained (or rolled-back) model is loaded into; default: RASA_URL only.
     # They must all read the model file (same machine or shared storage for CONSOLE_MODELS_DIR).
@@ -123,6 +126,7 @@ class Settings:
             training_dir=env.get("TRAINING_DIR", defaults.training_dir),
             retrain_test_data=env.get("RETRAIN_TEST_DATA", defaults.retrain_test_data),
             retrain_margin=float(env.get("RETRAIN_MARGIN", defaults.retrain_margin)),
+            retrain_epoch_fraction=float(env.get("RETRAIN_EPOCH_FRACTION", defaults.retrain_epoch_fraction)),
             models_kept=int(env.get("MODELS_KEPT", defaults.models_kept)),
             rasa_model_urls=tuple(url.rstrip("/") for url in _split(env.get("RASA_MODEL_URLS", ""))),
         )

@@ -153,17 +153,31 @@ def set_serving_model(model: Path) -> None:
     temporary.replace(pointer)
 
 
-def train_into(data: Path, out: Path, name: str, log: Path, config: Path = ROOT / "config.yml") -> Path:
+def train_into(
+    data: Path,
+    out: Path,
+    name: str,
+    log: Path,
+    config: Path = ROOT / "config.yml",
+    finetune: Path | None = None,
+    epoch_fraction: float = 1.0,
+) -> Path:
     """Train a full model from the data folder ``data`` into ``out/name.tar.gz``.
 
     Rasa's output goes to ``log``; the training cache is the shared one, so
-    only what the new data changes is trained again. Raises
-    ``CalledProcessError`` if Rasa fails.
+    only what the new data changes is trained again. With ``finetune`` (a
+    model trained with the same configuration and domain), Rasa goes on from
+    its weights for ``epoch_fraction`` of the configured epochs instead of
+    starting over (``rasa train --finetune``). Raises ``CalledProcessError``
+    if Rasa fails.
     """
     out.mkdir(parents=True, exist_ok=True)
+    argv = _train_argv(config, name, False, out, data)
+    if finetune is not None:
+        argv += ["--finetune", str(finetune), "--epoch-fraction", str(epoch_fraction)]
     with open(log, "ab") as sink:
         subprocess.run(
-            _train_argv(config, name, False, out, data),
+            argv,
             cwd=ROOT,
             env=engine_env(),
             stdout=sink,
@@ -283,6 +297,27 @@ class RasaServer:
     process: subprocess.Popen[bytes]
 
 
+def rasa_command(
+    model: Path,
+    port: int,
+    token: str,
+    *,
+    env: dict[str, str] | None = None,
+    endpoints: Path | None = ROOT / "endpoints.yml",
+    stores: bool = False,
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of a Rasa server on loopback.
+
+    ``stores=True`` adds the production tracker and lock stores that
+    ``DATABASE_URL`` and ``REDIS_URL`` (in ``env`` or the environment) ask for.
+    """
+    full_env = {**engine_env(), **(env or {})}
+    if stores:
+        endpoints, chosen = rasa_stores.endpoints_with_stores(full_env, endpoints, ENDPOINTS_DIR)
+        full_env.update(chosen.env)
+    return serve_argv(model, port, token, endpoints=endpoints), full_env
+
+
 @contextlib.contextmanager
 def rasa_server(
     model: Path,
@@ -295,26 +330,13 @@ def rasa_server(
     timeout: float = 180,
     stores: bool = False,
 ) -> Iterator[RasaServer]:
-    """Start a Rasa server on loopback for the ``with`` block, then stop it.
-
-    ``stores=True`` adds the production tracker and lock stores that
-    ``DATABASE_URL`` and ``REDIS_URL`` (in ``env`` or the environment) ask for.
-    """
+    """Start a Rasa server on loopback for the ``with`` block, then stop it (see :func:`rasa_command`)."""
     port = port or free_port()
     token = token or secrets.token_urlsafe(16)
     url = f"http://127.0.0.1:{port}"
-    full_env = {**engine_env(), **(env or {})}
-    if stores:
-        endpoints, chosen = rasa_stores.endpoints_with_stores(full_env, endpoints, ENDPOINTS_DIR)
-        full_env.update(chosen.env)
+    argv, full_env = rasa_command(model, port, token, env=env, endpoints=endpoints, stores=stores)
     sink = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        serve_argv(model, port, token, endpoints=endpoints),
-        cwd=ROOT,
-        env=full_env,
-        stdout=sink,
-        stderr=subprocess.STDOUT,
-    )
+    process = subprocess.Popen(argv, cwd=ROOT, env=full_env, stdout=sink, stderr=subprocess.STDOUT)
     try:
         wait_http(f"{url}/status?token={token}", timeout, process)
         yield RasaServer(url=url, token=token, process=process)

@@ -76,6 +76,22 @@ def _evaluate(url: str, token: str, items: list[evaluate.Item]) -> dict[str, Any
     return evaluate.evaluate(items, url, token, resolve=None)
 
 
+def _train(data: Path, name: str, log: Path, epoch_fraction: float) -> Path:
+    """Go on from the base model's weights for a fraction of the epochs (all the new data, in a
+    fraction of the time); train from scratch if that is off (fraction 1) or Rasa refuses it."""
+    base = engine.model_path()
+    if epoch_fraction < 1 and base.is_file():
+        print(f"==> fine-tuning {base.name} for {epoch_fraction:g} of the configured epochs", flush=True)
+        try:
+            return engine.train_into(
+                data, engine.console_models_dir(), name, log, finetune=base, epoch_fraction=epoch_fraction
+            )
+        except subprocess.CalledProcessError:
+            logger.warning("fine-tuning the base model failed; training from scratch")
+            print("==> fine-tuning failed; training from scratch", flush=True)
+    return engine.train_into(data, engine.console_models_dir(), name, log)
+
+
 def run(run_id: int, settings: Settings) -> TrainingOutcome:
     """Do run ``run_id`` from start to finish; every outcome is recorded on the run."""
     factory = make_session_factory(make_engine(settings.database_url))
@@ -99,7 +115,7 @@ def run(run_id: int, settings: Settings) -> TrainingOutcome:
     name = f"tthc-console-{run_id}-{time.strftime('%Y%m%d-%H%M%S')}"
     started = time.monotonic()
     try:
-        model = engine.train_into(folder / "data", engine.console_models_dir(), name, log)
+        model = _train(folder / "data", name, log, settings.retrain_epoch_fraction)
     except (subprocess.CalledProcessError, OSError) as error:
         logger.error("training run %s: rasa train failed: %s", run_id, error)
         _finish(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +28,13 @@ pytest_plugins = ["tests.browser"]
 
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
-    """The project's model, trained first if missing or stale (real `rasa train`)."""
+    """The project's model, trained first if missing or stale (real `rasa train`).
+
+    ``make test`` has just trained or checked it (``MODEL_CHECKED=1``): not checked again
+    in each test session (Rasa's dry run takes tens of seconds).
+    """
+    if os.environ.get("MODEL_CHECKED") == "1" and engine.model_path().is_file():
+        return engine.model_path()
     return engine.train()
 
 

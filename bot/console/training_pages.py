@@ -99,6 +99,7 @@ def _child_env(settings: Settings) -> dict[str, str]:
         "TRAINING_DIR": settings.training_dir,
         "RETRAIN_TEST_DATA": settings.retrain_test_data,
         "RETRAIN_MARGIN": str(settings.retrain_margin),
+        "RETRAIN_EPOCH_FRACTION": str(settings.retrain_epoch_fraction),
         "MODELS_KEPT": str(settings.models_kept),
         "PYTHONUNBUFFERED": "1",
     }

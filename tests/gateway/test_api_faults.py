@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
+import aiohttp
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from pytest_aiohttp import AiohttpClient, AiohttpServer
+from sqlalchemy.exc import OperationalError
 
-from bot import texts
+from bot import conversations, texts
 from bot.app import create_app
+from bot.conversations import Conversations
+from bot.coordination import Coordination
+from bot.message_log import Logged, MessageLog
+from bot.rasa_client import RasaClient
+from knowledge.db import make_engine, make_session_factory
 from knowledge.settings import Settings
 
 SENDER = "Zk3r9VvQm2LwT8yHc1Ab"
@@ -187,3 +197,41 @@ async def test_a_message_the_log_cannot_keep_is_not_processed_and_gets_the_busy_
     status, body = await post(client, {"sender": SENDER, "text": "lệ phí khai sinh", "message_id": "m-1"})
     assert (status, [r["text"] for r in body["replies"]]) == (200, [texts.BUSY])
     assert asked == []
+
+
+async def test_replies_the_log_could_not_store_are_stored_once_it_can(
+    empty_database_url: str, aiohttp_server: AiohttpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rasa = web.Application()
+
+    async def webhook(request: web.Request) -> web.Response:
+        return web.json_response([{"text": "Trả lời"}])
+
+    rasa.router.add_post("/webhooks/rest/webhook", webhook)
+    rasa_url = str((await aiohttp_server(rasa)).make_url("")).rstrip("/")
+    database = make_engine(empty_database_url)
+    log = MessageLog(make_session_factory(database))
+    store, down_for = log.outgoing, [2]
+
+    def outgoing(*args: Any, **kwargs: Any) -> list[Logged]:  # the database went down after the question
+        if down_for[0]:
+            down_for[0] -= 1
+            raise OperationalError("INSERT INTO conversation_messages", {}, ConnectionError("down"))
+        return store(*args, **kwargs)
+
+    monkeypatch.setattr(log, "outgoing", outgoing)
+    monkeypatch.setattr(conversations, "LOG_RETRY_EVERY_S", 0.05)
+    sender = f"web:{SENDER}"
+    async with aiohttp.ClientSession() as http:
+        talk = Conversations(RasaClient(http, rasa_url, "", 5), log, 1000, Coordination.in_memory(100, 5))
+        [answer] = await talk.handle(sender, "lệ phí khai sinh", "m-1")
+        assert (answer.id, answer.reply.text) == (0, "Trả lời")  # answered at once, not yet logged
+        for _ in range(100):
+            if len(log.history(sender)) == 2:
+                break
+            await asyncio.sleep(0.05)
+    assert [(m.direction, m.reply.text) for m in log.history(sender)] == [
+        ("in", "lệ phí khai sinh"),
+        ("out", "Trả lời"),
+    ]
+    database.dispose()

@@ -13,6 +13,7 @@ it), dropped at the end.
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
@@ -22,12 +23,18 @@ import psycopg
 import pytest
 import redis
 from psycopg import sql
+from pytest_aiohttp import AiohttpServer
 
 from bot.shared_redis import SharedRedis
+from knowledge import cli
 from knowledge.db import make_engine
 from knowledge.migrate import upgrade
 from knowledge.settings import Settings
+from nlu import engine
 from nlu.engine import free_port
+from tests.production.cluster import Cluster, make_cluster, running
+from tests.production.proxy import RoundRobinProxy
+from tests.production.redis_server import RedisServer
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -118,10 +125,7 @@ def gateway_settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="session")
 def production_database_url(postgres_url: str) -> Iterator[str]:
     """A fresh, migrated PostgreSQL knowledge base; it and Rasa's ``<name>_tracker`` go at the end."""
-    name = f"tthc_prod_{secrets.token_hex(4)}"
-    with psycopg.connect(libpq(postgres_url), autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = with_database(postgres_url, name)
+    name, url = _new_database(postgres_url, "tthc_prod")
     try:
         engine = make_engine(url)
         upgrade(engine)
@@ -129,3 +133,55 @@ def production_database_url(postgres_url: str) -> Iterator[str]:
         yield url
     finally:
         _drop(postgres_url, name, f"{name}_tracker")
+
+
+def _new_database(postgres_url: str, prefix: str) -> tuple[str, str]:
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    with psycopg.connect(libpq(postgres_url), autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return name, with_database(postgres_url, name)
+
+
+@pytest.fixture(scope="session")
+def cluster_database_url(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A PostgreSQL knowledge base with the whole seed and the demo dossiers, for the cluster."""
+    name, url = _new_database(postgres_url, "tthc_cluster")
+    try:
+        reports = tmp_path_factory.mktemp("cluster-seed")
+        for command in (["import"], ["seed-demo"]):
+            status = cli.main(["--database", url, *command], out=io.StringIO(), report_dir=reports)
+            assert status == 0, command
+        yield url
+    finally:
+        _drop(postgres_url, name, f"{name}_tracker")
+
+
+# Gateways of the cluster: a Rasa timeout long enough for a queue under load, and a
+# rate limit no simulated citizen reaches (one sends 10 messages in a conversation).
+CLUSTER_GATEWAY_ENV = {"RASA_TIMEOUT_S": "60", "MESSAGES_PER_MINUTE": "100", "LOG_LEVEL": "INFO"}
+
+
+@pytest.fixture(scope="session")
+def cluster_redis() -> Iterator[RedisServer]:
+    """The cluster's own Redis, which the fault tests stop and start again."""
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def cluster(trained_model: Path, cluster_database_url: str, cluster_redis: RedisServer) -> Iterator[Cluster]:
+    """Two whole instances (action server, Rasa, gateway) on the shared PostgreSQL and Redis."""
+    logs = engine.VAR / "test-logs" / "cluster"
+    made = make_cluster(2, trained_model, cluster_database_url, cluster_redis.url, logs, CLUSTER_GATEWAY_ENV)
+    with running(made):
+        yield made
+
+
+@pytest.fixture
+async def proxy(cluster: Cluster, aiohttp_server: AiohttpServer) -> tuple[RoundRobinProxy, str]:
+    """A round-robin proxy in front of the cluster's gateways, and its URL."""
+    router = RoundRobinProxy(cluster.gateway_urls)
+    server = await aiohttp_server(router.make_app())
+    return router, str(server.make_url("")).rstrip("/")

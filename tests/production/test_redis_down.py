@@ -9,14 +9,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import shutil
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 
 import pytest
-import redis
 from aiohttp.test_utils import TestClient
 from pytest_aiohttp import AiohttpClient, AiohttpServer
 
@@ -26,7 +23,7 @@ from bot.coordination import Coordination
 from bot.shared_redis import CALL_TIMEOUT_S, SharedRedis
 from knowledge.settings import Settings
 from nlu.engine import free_port
-from tests.production.conftest import ON_CI
+from tests.production.redis_server import RedisServer
 from tests.production.stub_rasa import StubRasa
 
 pytestmark = pytest.mark.timeout(60)
@@ -119,55 +116,31 @@ async def test_a_gateway_whose_redis_is_down_still_answers_citizens(
 
 
 @pytest.fixture
-def own_redis_server() -> Iterator[tuple[int, list[subprocess.Popen[bytes]]]]:
+def own_redis_server() -> Iterator[RedisServer]:
     """A redis-server of this test on a free port; the test stops and restarts it."""
-    if shutil.which("redis-server") is None:
-        message = "redis-server is not installed (apt-get install redis-server)"
-        if ON_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    port = free_port()
-    servers = [start_redis(port)]
-    yield port, servers
-    for server in servers:
-        server.terminate()
-        server.wait(10)
-
-
-def start_redis(port: int) -> subprocess.Popen[bytes]:
-    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            with redis.Redis(port=port, socket_connect_timeout=0.5) as probe:
-                probe.ping()
-            return server
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 async def test_after_an_outage_the_gateways_share_redis_again(
-    own_redis_server: tuple[int, list[subprocess.Popen[bytes]]], caplog: pytest.LogCaptureFixture
+    own_redis_server: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot")
-    port, servers = own_redis_server
-    shared = SharedRedis.from_url(f"redis://127.0.0.1:{port}/0", retry_after_s=0.2)
+    shared = SharedRedis.from_url(own_redis_server.url, retry_after_s=0.2)
     coordination = Coordination.shared(shared, 100, wait_s=5)
     assert await coordination.seen.first("m-1", 60)
     assert await shared.client.exists(shared.key("seen", "m-1")) == 1
 
-    servers[0].terminate()
-    servers[0].wait(10)
+    own_redis_server.stop()
     assert await coordination.seen.first("m-2", 60)  # marked in this process
     assert not await coordination.seen.first("m-2", 60)
     async with coordination.locks.hold("tg:1"):
         pass
     assert len(outage_warnings(caplog)) == 1
 
-    servers.append(start_redis(port))
+    own_redis_server.start()
     await asyncio.sleep(0.3)
     assert await coordination.seen.first("m-3", 60)
     assert await shared.client.exists(shared.key("seen", "m-3")) == 1
