@@ -195,5 +195,5 @@ def running(cluster: Cluster) -> Iterator[Cluster]:
             list(pool.map(lambda i: i.gateway.wait_ready(), cluster.instances))
         yield cluster
     finally:
-        for service in cluster.services():
-            service.stop()
+        with ThreadPoolExecutor() as pool:  # each may take its grace period
+            list(pool.map(Service.stop, cluster.services()))
