@@ -51,7 +51,7 @@ from knowledge.models import (
 )
 from knowledge.settings import Settings
 from tests.production.citizens import Traffic, conversation
-from tests.production.cluster import Cluster
+from tests.production.cluster import Cluster, Instance
 from tests.production.conftest import ON_CI, libpq, with_database
 from tests.production.proxy import RoundRobinProxy
 from tests.production.rasa_calls import redis_commands, say, user_texts
@@ -243,21 +243,25 @@ def _stored_receipts(database_url: str) -> set[str]:
         engine.dispose()
 
 
-@pytest.fixture
-async def events_gateway(
-    cluster: Cluster, cluster_database_url: str, cluster_redis: RedisServer, aiohttp_server: AiohttpServer
-) -> str:
-    """A third gateway, in this process, that also takes the one-stop system's signed events."""
-    instance = cluster.instances[0]
-    settings = dataclasses.replace(
+def _in_process_gateway(instance: Instance, database_url: str, redis: RedisServer) -> Settings:
+    """Settings of one more gateway, in this process, in front of ``instance``'s Rasa."""
+    return dataclasses.replace(
         Settings(),
-        database_url=cluster_database_url,
-        redis_url=cluster_redis.url,
+        database_url=database_url,
+        redis_url=redis.url,
         rasa_url=instance.rasa_url,
         rasa_token=instance.rasa_token,
         actions_port=instance.actions_port,
         dossier_events_secret=EVENTS_SECRET,
     )
+
+
+@pytest.fixture
+async def events_gateway(
+    cluster: Cluster, cluster_database_url: str, cluster_redis: RedisServer, aiohttp_server: AiohttpServer
+) -> str:
+    """A third gateway, in this process, that also takes the one-stop system's signed events."""
+    settings = _in_process_gateway(cluster.instances[0], cluster_database_url, cluster_redis)
     server = await aiohttp_server(create_app(settings, notify=False))
     return str(server.make_url("")).rstrip("/")
 
@@ -311,17 +315,11 @@ async def test_the_bot_api_answering_5xx_for_a_while(
         )
     async with TelegramAPIStandIn() as api:
         settings = dataclasses.replace(
-            Settings(),
-            database_url=cluster_database_url,
-            redis_url=cluster_redis.url,
-            rasa_url=instance.rasa_url,
-            rasa_token=instance.rasa_token,
-            actions_port=instance.actions_port,
+            _in_process_gateway(instance, cluster_database_url, cluster_redis),
             rasa_timeout_s=60.0,
             messages_per_minute=100,
             telegram_token=api.token,
             telegram_api_url=api.base_url,
-            dossier_events_secret=EVENTS_SECRET,
         )
         server = await aiohttp_server(create_app(settings))
         gateway = str(server.make_url("")).rstrip("/")
