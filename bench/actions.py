@@ -25,7 +25,6 @@ The issue's target: answers (the first two) under 20 ms at p95 on the real data.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import tempfile
@@ -38,8 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from actions import messages
+from bench.processes import seed
 from bench.report import percentile, save
-from knowledge import cli, demo
+from knowledge import demo
 from knowledge.catalog import CHECK_INTERVAL_S, knowledge_version
 from knowledge.db import make_engine, make_session_factory
 from nlu import engine
@@ -362,16 +362,6 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("dossier", "(c) dossier status, right proof (scrypt)", dossier_calls, False),
     Scenario("fallback", "(d) default fallback (inbox write)", fallback_calls, False),
 )
-
-
-def seed(folder: Path) -> str:
-    """A SQLite knowledge base with the whole seed and the demo dossiers; its URL."""
-    url = f"sqlite:///{folder / 'kb.db'}"
-    for command in (["import"], ["seed-demo"]):
-        status = cli.main(["--database", url, *command], out=io.StringIO(), report_dir=folder)
-        if status != 0:
-            raise RuntimeError(f"knowledge {' '.join(command)} failed with status {status}")
-    return url
 
 
 def change_check_ms(url: str, rounds: int = 20) -> float:
